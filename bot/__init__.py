@@ -1,0 +1,1 @@
+"""workshop-bot: Slack-facing code. Nothing here runs at import time."""

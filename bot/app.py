@@ -1,0 +1,66 @@
+"""Builds the Bolt app. Nothing happens at import; the CLI (or a test) calls `build_app`."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot import fallbacks, installations
+from bot.clock import Clock, SystemClock
+from bot.deps import Deps
+from bot.event_dedupe import drop_redelivered_events
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from prompts import Prompts
+
+FEATURES: tuple[str, ...] = ("empathy", "personas", "journeys", "governance", "home")
+
+
+def build_app(
+    settings: Settings,
+    engine: Engine,
+    *,
+    client: WebClient | None = None,
+    clock: Clock | None = None,
+) -> App:
+    """The Bolt app with every feature registered, and its `Deps` at `app.deps`."""
+    client = client or make_web_client(settings)
+    oauth = installations.oauth_settings(settings, engine)
+    app = App(
+        signing_secret=settings.slack_signing_secret or "unset-signing-secret",
+        client=client,
+        oauth_settings=oauth,
+        token_verification_enabled=False,
+        logger=logging.getLogger("workshop_bot.bolt"),
+    )
+    deps = Deps(
+        settings=settings,
+        engine=engine,
+        clock=clock or SystemClock(),
+        prompts=Prompts(settings.prompts_dir),
+        client=client,
+    )
+    app.use(drop_redelivered_events(deps))
+    for feature in _feature_modules():
+        feature.register(app, deps)
+    deps.commands.register(app)
+    fallbacks.register(app, deps)
+    app.deps = deps  # type: ignore[attr-defined]
+    return app
+
+
+def _feature_modules() -> list:
+    """Each feature folder's `listeners` module, in a fixed order (registration order matters)."""
+    import importlib
+
+    modules = []
+    for name in FEATURES:
+        try:
+            modules.append(importlib.import_module(f"bot.{name}.listeners"))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"bot.{name}", f"bot.{name}.listeners"):
+                raise
+    return modules

@@ -1,0 +1,140 @@
+"""`workshop-bot run | db upgrade | doctor`: the only place that reads the environment
+and starts the engine, the scheduler and the Slack connection."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("workshop_bot")
+
+SETUP_HELP = """\
+workshop-bot needs Slack credentials to run. Missing: {missing}
+
+1. Create the app: https://api.slack.com/apps -> Create New App -> From an app manifest,
+   and paste manifest.yml from this repository.
+2. Install it to your workspace, then copy:
+   - SLACK_BOT_TOKEN (xoxb-...)   OAuth & Permissions -> Bot User OAuth Token
+   - SLACK_APP_TOKEN (xapp-...)   Basic Information -> App-Level Tokens (scope connections:write)
+   - SLACK_SIGNING_SECRET         Basic Information -> Signing Secret (HTTP mode)
+3. Put them in the environment or in a .env file here, and run `workshop-bot run` again.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"workshop-bot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
+    return args.handler(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workshop-bot", description="Customer-experience workshops in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="connect to Slack and serve (Socket Mode by default)")
+    run.add_argument("--http", action="store_true", help="serve HTTP (/slack/events, /healthz) instead")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
+    run.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
+    run.set_defaults(handler=_run)
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    db.set_defaults(handler=_db)
+    doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
+    doctor.set_defaults(handler=_doctor)
+    return parser
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import build_app
+    from bot.scheduler import start_scheduler
+    from bot.slack_client import make_web_client
+    from storage.db import make_engine, upgrade
+
+    mode = "http" if args.http else "socket"
+    missing = settings.missing_for(mode)
+    if missing:
+        print(SETUP_HELP.format(missing=", ".join(missing)), file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    client = make_web_client(settings)
+    if not settings.oauth_enabled:
+        problem = _check_token(client)
+        if problem:
+            print(f"workshop-bot: Slack did not accept SLACK_BOT_TOKEN ({problem}).", file=sys.stderr)
+            return 2
+    app = build_app(settings, engine, client=client)
+    scheduler = start_scheduler(app.deps)  # type: ignore[attr-defined]
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        if args.http:
+            from bot.http_server import serve
+
+            serve(app, host=args.host, port=args.port,
+                  signing_secret=settings.slack_signing_secret or "", stop=stop)
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            handler = SocketModeHandler(app, settings.slack_app_token)
+            handler.connect()
+            log.info("connected to Slack in Socket Mode")
+            stop.wait()
+            handler.close()
+    finally:
+        scheduler.shutdown(wait=False)
+        engine.dispose()
+    log.info("stopped")
+    return 0
+
+
+def _check_token(client: object) -> str | None:
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        client.auth_test()  # type: ignore[attr-defined]
+    except SlackApiError as exc:
+        return str(exc.response.get("error"))
+    except OSError as exc:
+        return f"cannot reach Slack: {exc}"
+    return None
+
+
+def _db(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.db import make_engine, migration_state, upgrade
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    current, _head = migration_state(engine)
+    print(f"database is at revision {current}")
+    return 0
+
+
+def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.doctor import run_checks
+
+    checks = run_checks(settings)
+    for check in checks:
+        print(f"[{'pass' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
+    failed = [c for c in checks if not c.ok]
+    print(f"\n{len(checks) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

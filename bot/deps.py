@@ -1,0 +1,33 @@
+"""What every feature's listeners and jobs receive: settings, database, clock, prompts, Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from bot.clock import Clock
+from bot.commands import CommandRouter
+from bot.review_subjects import ReviewSubject, SubjectChange
+from bot.settings import Settings
+from prompts import Prompts
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    prompts: Prompts
+    client: WebClient
+    commands: CommandRouter = field(init=False)
+    ticks: dict[str, Callable[[], None]] = field(default_factory=dict)
+    subjects: dict[str, ReviewSubject] = field(default_factory=dict)
+    on_change: list[Callable[[SubjectChange], None]] = field(default_factory=list)
+    conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
+
+    def __post_init__(self) -> None:
+        self.commands = CommandRouter(self.prompts)

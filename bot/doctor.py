@@ -1,0 +1,95 @@
+"""`workshop-bot doctor`: a pass/fail list a person can act on, before anything goes wrong live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import text
+
+from bot.scopes import BOT_SCOPES
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def expected_scopes(manifest: Path = Path("manifest.yml")) -> tuple[set[str], str]:
+    """Scopes from `manifest.yml` when it is here (a clone), else the ones the code ships with."""
+    if manifest.is_file():
+        import yaml
+
+        data = yaml.safe_load(manifest.read_text())
+        return set(data["oauth_config"]["scopes"]["bot"]), str(manifest)
+    return set(BOT_SCOPES), "built-in scope list"
+
+
+def run_checks(settings: Settings, *, manifest: Path = Path("manifest.yml")) -> list[Check]:
+    return [*_slack_checks(settings, manifest), *_database_checks(settings)]
+
+
+def _slack_checks(settings: Settings, manifest: Path) -> list[Check]:
+    if not settings.slack_bot_token:
+        return [Check("bot token", False, "SLACK_BOT_TOKEN is not set")]
+    client = make_web_client(settings)
+    checks: list[Check] = []
+    try:
+        auth = client.auth_test()
+    except SlackApiError as exc:
+        return [Check("bot token", False, f"auth.test said {exc.response.get('error')}")]
+    except OSError as exc:
+        return [Check("bot token", False, f"cannot reach {settings.slack_api_url}: {exc}")]
+    checks.append(Check("bot token", True, f"bot {auth.get('user')} in team {auth.get('team')}"))
+    granted = {s.strip() for s in (auth.headers.get("x-oauth-scopes") or "").split(",") if s.strip()}
+    wanted, source = expected_scopes(manifest)
+    missing = sorted(wanted - granted)
+    checks.append(Check(
+        "scopes", not missing,
+        f"all {len(wanted)} scopes of {source} granted" if not missing
+        else f"missing {', '.join(missing)}: reinstall the app after updating it from {source}",
+    ))
+    if settings.slack_app_token:
+        checks.append(_app_token_check(settings))
+    else:
+        checks.append(Check("app token", bool(settings.slack_signing_secret),
+                            "not set: fine for HTTP mode" if settings.slack_signing_secret
+                            else "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP) is needed"))
+    return checks
+
+
+def _app_token_check(settings: Settings) -> Check:
+    client = WebClient(token=settings.slack_app_token, base_url=settings.slack_api_url)
+    try:
+        client.apps_connections_open(app_token=settings.slack_app_token)
+    except SlackApiError as exc:
+        return Check("app token", False, f"apps.connections.open said {exc.response.get('error')}")
+    except OSError as exc:
+        return Check("app token", False, f"cannot reach Slack: {exc}")
+    return Check("app token", True, "Socket Mode connections allowed")
+
+
+def _database_checks(settings: Settings) -> list[Check]:
+    from storage.db import make_engine, migration_state
+
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current, head = migration_state(engine)
+    except Exception as exc:
+        return [Check("database", False, f"cannot use {engine.url.render_as_string()}: {exc}")]
+    finally:
+        engine.dispose()
+    return [
+        Check("database", True, f"{engine.url.drivername} reachable"),
+        Check("migrations", current == head,
+              f"at {current}" if current == head
+              else f"at {current}, code needs {head}: run `workshop-bot db upgrade`"),
+    ]

@@ -1,0 +1,1 @@
+"""Empathy-map sessions: a facilitated, timeboxed workshop in a channel."""

@@ -1,0 +1,106 @@
+"""Coalesced board refreshes: many changes, at most one `chat.update` per session per interval.
+
+A change marks its session dirty; `flush_due()` re-renders each dirty session whose last update
+is at least `min_interval` old (on the injected clock) and sends it only when it differs from
+what was sent last. Handlers call `flush_due()` right after a change (so a lone click shows at
+once), the timer tick calls it, and in production `run()` calls it a few times a second so the
+tail of a burst lands within about a second. Tests drive it deterministically with the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import Clock
+
+log = logging.getLogger(__name__)
+Key = tuple[str, int]
+# (channel, ts, blocks, text) for a session, or None when it has no board (any more).
+Renderer = Callable[[str, int], tuple[str, str, list[dict], str] | None]
+Sender = Callable[[str, str, list[dict], str], None]
+
+
+class BoardRefresher:
+    def __init__(self, *, clock: Clock, render: Renderer, send: Sender, min_interval: float = 1.0) -> None:
+        self.clock = clock
+        self.render = render
+        self.send = send
+        self.min_interval = timedelta(seconds=min_interval)
+        self._lock = threading.Lock()
+        self._dirty: set[Key] = set()
+        self._busy: set[Key] = set()
+        self._last_sent_at: dict[Key, datetime] = {}
+        self._last_digest: dict[Key, str] = {}
+
+    def mark(self, team_id: str, session_id: int) -> None:
+        with self._lock:
+            self._dirty.add((team_id, session_id))
+
+    def expedite(self, team_id: str, session_id: int) -> None:
+        """Mark dirty and allow an update now (phase changes should not wait for the interval)."""
+        with self._lock:
+            self._dirty.add((team_id, session_id))
+            self._last_sent_at.pop((team_id, session_id), None)
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._dirty)
+
+    def flush_due(self) -> int:
+        """Refresh every dirty board that may be refreshed now; returns how many were sent."""
+        now = self.clock.now()
+        with self._lock:
+            due = [key for key in self._dirty if key not in self._busy
+                   and now - self._last_sent_at.get(key, datetime.min.replace(tzinfo=now.tzinfo))
+                   >= self.min_interval]
+            for key in due:
+                self._dirty.discard(key)
+                self._busy.add(key)
+        sent = 0
+        for key in due:
+            try:
+                sent += self._flush(key, now)
+            finally:
+                with self._lock:
+                    self._busy.discard(key)
+        return sent
+
+    def _flush(self, key: Key, now: datetime) -> int:
+        try:
+            rendered = self.render(*key)
+        except Exception:
+            log.exception("could not render board %s; will retry", key)
+            self.mark(*key)
+            return 0
+        if rendered is None:
+            return 0
+        channel, ts, board, text = rendered
+        digest = hashlib.sha256(json.dumps([board, text], sort_keys=True).encode()).hexdigest()
+        if self._last_digest.get(key) == digest:
+            return 0
+        try:
+            self.send(channel, ts, board, text)
+        except SlackApiError as exc:
+            log.warning("board %s not updated: %s", key, exc.response.get("error"))
+            if exc.response.get("error") not in ("message_not_found", "channel_not_found", "is_archived"):
+                self.mark(*key)
+            return 0
+        with self._lock:
+            self._last_sent_at[key] = now
+            self._last_digest[key] = digest
+        return 1
+
+    def run(self, stop: threading.Event, *, every: float = 0.2) -> None:
+        """The production loop (the CLI runs it in a thread); tests call `flush_due()` instead."""
+        while not stop.wait(every):
+            try:
+                self.flush_due()
+            except Exception:
+                log.exception("board refresh failed")

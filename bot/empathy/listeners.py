@@ -1,0 +1,96 @@
+"""Empathy-session listeners: parse, call storage, render, respond. Slow Slack work after ack."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.commands import CommandCall
+from bot.deps import Deps
+from bot.empathy import ids, views
+from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
+from bot.empathy.board_view import BoardState, board_fallback_text, build_board
+from bot.modal_values import ModalValues
+from storage import empathy as store
+
+log = logging.getLogger(__name__)
+CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
+               "restricted_action_read_only_channel", "ekm_access_denied"}
+
+
+def register(app: App, deps: Deps) -> None:
+    def handle_start_command(call: CommandCall) -> None:
+        call.ack()
+        call.client.views_open(trigger_id=call.trigger_id,
+                               view=views.build_start_modal(deps.prompts, channel_id=call.channel_id))
+
+    def handle_start_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        form = ModalValues(body["view"])
+        errors = _start_errors(deps, form)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        _start_session(deps, client, body, form)
+
+    deps.commands.add("/empathy", "start", handle_start_command,
+                      summary=deps.prompts.part("empathy/help", "start"))
+    app.view(ids.START_MODAL)(handle_start_submission)
+
+
+def _start_errors(deps: Deps, form: ModalValues) -> dict[str, str]:
+    def t(macro: str, **kw: object) -> str:
+        return deps.prompts.part(views.MODAL, macro, **kw)
+
+    errors: dict[str, str] = {}
+    for block in (ids.SUBJECT_BLOCK, ids.GOAL_BLOCK):
+        if not form.text(block):
+            errors[block] = t("error_required")
+    if len(form.text(ids.SUBJECT_BLOCK)) > 150:
+        errors[ids.SUBJECT_BLOCK] = t("error_too_long", limit=150)
+    if len(form.text(ids.GOAL_BLOCK)) > 500:
+        errors[ids.GOAL_BLOCK] = t("error_too_long", limit=500)
+    minutes = form.integer(ids.DURATION_BLOCK)
+    if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        errors[ids.DURATION_BLOCK] = t("error_duration", low=MIN_MINUTES, high=MAX_MINUTES)
+    votes = form.integer(ids.VOTES_BLOCK)
+    if votes is None or not 1 <= votes <= 20:
+        errors[ids.VOTES_BLOCK] = t("error_votes")
+    return errors
+
+
+def _start_session(deps: Deps, client: WebClient, body: dict[str, Any], form: ModalValues) -> None:
+    """Create the session and post its board; if Slack refuses the channel, undo and explain."""
+    team_id = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+    user_id = body["user"]["id"]
+    channel_id = body["view"]["private_metadata"]
+    canvas = form.selected(ids.CANVAS_BLOCK) or "classic"
+    canvas = canvas if canvas in CANVASES else "classic"
+    minutes = form.integer(ids.DURATION_BLOCK) or 30
+    now = deps.clock.now()
+    first_phase = build_agenda(canvas, minutes)[0]
+    session = store.create_session(
+        deps.engine, team_id=team_id, channel_id=channel_id, facilitator_id=user_id,
+        subject=form.text(ids.SUBJECT_BLOCK), goal=form.text(ids.GOAL_BLOCK), canvas=canvas,
+        duration_minutes=minutes, anonymous="anonymous" in form.checked(ids.OPTIONS_BLOCK),
+        votes_per_person=form.integer(ids.VOTES_BLOCK) or 5, now=now,
+        phase_ends_at=now + timedelta(seconds=first_phase.seconds),
+    )
+    board = build_board(deps.prompts, BoardState(session=session, notes=[], participants=[], now=now))
+    try:
+        posted = client.chat_postMessage(channel=channel_id, blocks=board,
+                                         text=board_fallback_text(deps.prompts, session))
+    except SlackApiError as exc:
+        store.delete_session(deps.engine, team_id=team_id, session_id=session.id)
+        error = exc.response.get("error", "")
+        log.info("could not post a board in %s: %s", channel_id, error)
+        key = "cannot_post" if error in CANNOT_POST else "post_failed"
+        text = deps.prompts.part("empathy/errors", key, channel=channel_id, error=error)
+        client.chat_postMessage(channel=user_id, text=text)
+        return
+    store.mark_board_posted(deps.engine, team_id=team_id, session_id=session.id, board_ts=posted["ts"])

@@ -1,0 +1,130 @@
+"""Pure builders for sticky notes: the add-note modal, the edit modal and the paged note list.
+
+Authors are shown only when the session is not anonymous; in anonymous sessions nobody (the
+facilitator included) sees them. The list is paged so a modal never exceeds 100 blocks.
+"""
+
+from __future__ import annotations
+
+import math
+
+from slack_sdk.models.blocks import (
+    InputBlock,
+    Option,
+    OverflowMenuElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+
+from bot import blocks
+from bot.empathy import ids
+from bot.empathy.agenda import CANVASES
+from prompts import Prompts
+from storage.empathy_notes import VotedNote
+from storage.models import EmpathySession
+
+NOTES = "empathy/notes"
+NOTE_LIMIT = 3000
+PAGE_SIZE = 20
+LIST_TEXT_CHARS = 2500
+
+
+def _t(prompts: Prompts, macro: str, **kw: object) -> str:
+    return prompts.part(NOTES, macro, **kw)
+
+
+def _name(prompts: Prompts, key: str) -> str:
+    return prompts.part("empathy/phases", "name", key=key)
+
+
+def build_add_note_modal(prompts: Prompts, *, session: EmpathySession, quadrant: str) -> dict:
+    options = [Option(value=key, text=_name(prompts, key)) for key in CANVASES[session.canvas]]
+    initial = next((o for o in options if o.value == quadrant), options[0])
+    return blocks.modal(
+        callback_id=ids.NOTE_MODAL, title=_t(prompts, "add_title"), submit=_t(prompts, "add_submit"),
+        private_metadata=str(session.id),
+        blocks=[
+            blocks.section(_t(prompts, "add_intro", subject=session.subject, anonymous=session.anonymous)),
+            InputBlock(block_id=ids.QUADRANT_BLOCK, label=PlainTextObject(text=_t(prompts, "section_label")),
+                       element=StaticSelectElement(action_id="value", options=options,
+                                                   initial_option=initial)),
+            blocks.text_input(block_id=ids.NOTE_TEXT_BLOCK, label=_t(prompts, "text_label"), multiline=True,
+                              placeholder=_t(prompts, "text_placeholder"), hint=_t(prompts, "text_hint"),
+                              max_length=NOTE_LIMIT),
+        ],
+    )
+
+
+def build_edit_modal(prompts: Prompts, *, note_text: str, metadata: str) -> dict:
+    return blocks.modal(
+        callback_id=ids.NOTE_EDIT_MODAL, title=_t(prompts, "edit_title"), submit=_t(prompts, "edit_submit"),
+        private_metadata=metadata,
+        blocks=[blocks.text_input(block_id=ids.NOTE_TEXT_BLOCK, label=_t(prompts, "edit_label"),
+                                  multiline=True, initial=note_text, max_length=NOTE_LIMIT)],
+    )
+
+
+def split_notes(text: str) -> list[str]:
+    """One note per non-empty line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def note_errors(prompts: Prompts, lines: list[str], *, max_notes: int = 50) -> str | None:
+    if not lines:
+        return _t(prompts, "error_empty")
+    longest = max(lines, key=len)
+    if len(longest) > NOTE_LIMIT:
+        return _t(prompts, "error_too_long", limit=NOTE_LIMIT, length=len(longest))
+    if len(lines) > max_notes:
+        return _t(prompts, "error_too_many", limit=max_notes)
+    return None
+
+
+def list_metadata(session_id: int, mine: bool, page: int) -> str:
+    return f"{session_id}:{int(mine)}:{page}"
+
+
+def parse_list_metadata(value: str) -> tuple[int, bool, int]:
+    session_id, mine, page = value.split(":")
+    return int(session_id), mine == "1", int(page)
+
+
+def build_notes_modal(
+    prompts: Prompts, *, session: EmpathySession, notes: list[VotedNote], viewer_id: str, mine: bool,
+    page: int, editable: bool,
+) -> dict:
+    """The notes of a session (or the viewer's own), with a menu to edit/delete own notes and, for
+    the facilitator, to hide or show notes."""
+    pages = max(1, math.ceil(len(notes) / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = notes[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    out = [blocks.section(_t(prompts, "list_intro", subject=session.subject, count=len(notes), page=page,
+                             pages=pages))]
+    if not notes:
+        out.append(blocks.section(_t(prompts, "list_empty", mine=mine)))
+    facilitator = viewer_id == session.facilitator_id
+    for note in shown:
+        menu = []
+        if editable and note.author_id == viewer_id:
+            menu += [Option(value=f"edit:{note.id}", text=_t(prompts, "menu_edit")),
+                     Option(value=f"delete:{note.id}", text=_t(prompts, "menu_delete"))]
+        if editable and facilitator:
+            action = "unhide" if note.hidden else "hide"
+            menu.append(Option(value=f"{action}:{note.id}", text=_t(prompts, f"menu_{action}")))
+        author = None if session.anonymous else note.author_id
+        text = _t(prompts, "note_line", section=_name(prompts, note.quadrant), votes=note.votes,
+                  text=blocks.clip(note.text, LIST_TEXT_CHARS), author=author, hidden=note.hidden)
+        accessory = OverflowMenuElement(action_id=ids.NOTE_MENU, options=menu) if menu else None
+        out.append(blocks.section(text, block_id=f"note:{note.id}", accessory=accessory))
+    paging = []
+    if page > 1:
+        paging.append(blocks.button(_t(prompts, "previous"), ids.NOTES_PAGE,
+                                    value=list_metadata(session.id or 0, mine, page - 1)))
+    if page < pages:
+        paging.append(blocks.button(_t(prompts, "next"), f"{ids.NOTES_PAGE}_next",
+                                    value=list_metadata(session.id or 0, mine, page + 1)))
+    if paging:
+        out.append(blocks.actions(*paging, block_id="paging"))
+    return blocks.modal(callback_id=ids.NOTES_MODAL, title=_t(prompts, "list_title", mine=mine),
+                        close=_t(prompts, "list_close"),
+                        private_metadata=list_metadata(session.id or 0, mine, page), blocks=out)

@@ -1,0 +1,82 @@
+"""Pure builders for the wrap-up: the summary message and the canvas sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import blocks
+from bot.empathy import ids
+from bot.empathy.agenda import CANVASES
+from bot.render.empathy_canvas import CanvasSection
+from prompts import Prompts
+from storage.empathy_notes import VotedNote
+from storage.models import EmpathySession
+
+SUMMARY = "empathy/summary"
+TOP_PER_SECTION = 3
+SUMMARY_NOTE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Outcome:
+    session: EmpathySession
+    notes: list[VotedNote]
+    participants: list[str]
+    minutes: int
+
+
+def by_section(session: EmpathySession, notes: list[VotedNote]) -> dict[str, list[VotedNote]]:
+    grouped: dict[str, list[VotedNote]] = {key: [] for key in CANVASES[session.canvas]}
+    for note in notes:
+        if note.quadrant in grouped:
+            grouped[note.quadrant].append(note)
+    return grouped
+
+
+def build_summary(prompts: Prompts, outcome: Outcome) -> list[dict]:
+    """Top notes per section; shorter quotes when escaped user text would make it too long."""
+    for chars in (SUMMARY_NOTE_CHARS, 120, 40):
+        try:
+            return _build(prompts, outcome, chars)
+        except blocks.BlockLimitError:
+            if chars == 40:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(SUMMARY, macro, **kw)
+
+    def name(key: str) -> str:
+        return prompts.part("empathy/phases", "name", key=key)
+
+    session = outcome.session
+    out = [
+        blocks.header(t("heading", subject=session.subject)),
+        blocks.context(t("stats", notes=len(outcome.notes), participants=len(outcome.participants),
+                         minutes=outcome.minutes, votes=sum(n.votes for n in outcome.notes))),
+    ]
+    for key, notes in by_section(session, outcome.notes).items():
+        top = [(blocks.clip(n.text, chars), n.votes) for n in notes[:TOP_PER_SECTION]]
+        out.append(blocks.section(t("section", name=name(key), count=len(notes), notes=top)
+                                  if notes else t("empty_section", name=name(key))))
+    if outcome.participants:
+        out.append(blocks.context(t("participants", users=outcome.participants[:30],
+                                    more=max(0, len(outcome.participants) - 30))))
+    out.append(blocks.context(t("hypothesis")))
+    out.append(blocks.actions(
+        blocks.button(t("persona_button"), ids.PERSONA_FROM_SESSION, value=str(session.id), style="primary"),
+        blocks.button(t("export_md"), ids.EXPORT, value=f"{session.id}:md"),
+        blocks.button(t("export_json"), ids.EXPORT_JSON, value=f"{session.id}:json"),
+        block_id=f"summary_actions:{session.id}",
+    ))
+    return blocks.message_blocks(out)
+
+
+def canvas_sections(prompts: Prompts, outcome: Outcome) -> list[CanvasSection]:
+    return [
+        CanvasSection(name=prompts.part("empathy/phases", "name", key=key),
+                      notes=[(n.text, n.votes) for n in notes])
+        for key, notes in by_section(outcome.session, outcome.notes).items()
+    ]

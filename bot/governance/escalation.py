@@ -1,0 +1,94 @@
+"""Escalation: a review still open `escalate_after_days` after it fell due is raised in the
+governance channel, with its owner mentioned and the same actions for owner or admins.
+
+Claimed like a nudge (`sent` -> `escalating` -> `escalated`, lease on `escalated_at`), so each
+overdue review is posted once even with several sweeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks
+from bot.deps import Deps
+from bot.governance import views
+from bot.governance.nudges import LEASE
+from bot.review_subjects import SubjectInfo
+from storage import review_queries as queries
+from storage import reviews as store
+from storage.models import Review
+
+log = logging.getLogger(__name__)
+ESCALATION = "governance/escalation"
+BATCH = 200
+CHANNEL_GONE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
+
+
+def build_escalation(deps: Deps, row: Review, info: SubjectInfo, *, now: datetime) -> dict:
+    def t(macro: str, **kw: object) -> str:
+        return deps.prompts.part(ESCALATION, macro, **kw)
+
+    due = views.slack_date(row.due_at)
+    if row.state == "unowned":
+        text = t("unowned", info=info, owner=row.owner_id, due=due)
+    else:
+        text = t("overdue", info=info, owner=row.owner_id, due=due, days=(now - row.due_at).days)
+    items = [blocks.section(text), views.build_review_actions(deps.prompts, row, info)]
+    return {"text": t("fallback", info=info), "blocks": blocks.message_blocks(items)}
+
+
+def escalate_overdue(deps: Deps) -> int:
+    """Post every review overdue past the delay; returns how many this process posted."""
+    channel = deps.settings.governance_channel
+    if not channel:
+        return 0
+    now = deps.clock.now()
+    overdue_before = now - timedelta(days=deps.settings.escalate_after_days)
+    posted = 0
+    seen: set[int] = set()
+    while True:
+        rows = [r for r in queries.due_escalations(deps.engine, overdue_before=overdue_before,
+                                                   stale_before=now - LEASE, limit=BATCH) if r.id not in seen]
+        if not rows:
+            return posted
+        for row in rows:
+            seen.add(row.id)
+            try:
+                posted += _escalate(deps, row, channel, now)
+            except Exception:
+                log.exception("escalation of review %s failed; the next sweep tries again", row.id)
+
+
+def _escalate(deps: Deps, row: Review, channel: str, now: datetime) -> int:
+    subject = deps.subjects.get(row.subject_type)
+    info = subject.describe(row.team_id, row.subject_id) if subject else None
+    if info is None or not info.active:
+        store.transition(deps.engine, review_id=row.id, from_states=(row.state,), to_state="cancelled",
+                         done_at=now)
+        return 0
+    held_since = row.escalated_at if row.state == "escalating" else None
+    back_to = "unowned" if row.state == "unowned" else "sent"
+    if not store.claim_escalation(deps.engine, review_id=row.id, from_state=row.state, now=now,
+                                  held_since=held_since):
+        return 0
+    try:
+        deps.client.chat_postMessage(channel=channel, **build_escalation(deps, row, info, now=now))
+    except SlackApiError as exc:
+        error = exc.response.get("error", "")
+        if error in CHANNEL_GONE:
+            log.warning("governance channel %s refuses posts (%s): invite the bot; review %s "
+                        "marked escalated", channel, error, row.id)
+            store.finish_escalating(deps.engine, review_id=row.id, claimed_at=now)
+        else:
+            log.warning("escalation of review %s not posted (%s); retrying at the next sweep", row.id, error)
+            store.release_escalation(deps.engine, review_id=row.id, claimed_at=now, back_to=back_to)
+        return 0
+    except OSError as exc:
+        log.warning("escalation of review %s not posted (%s); retrying at the next sweep", row.id, exc)
+        store.release_escalation(deps.engine, review_id=row.id, claimed_at=now, back_to=back_to)
+        return 0
+    store.finish_escalating(deps.engine, review_id=row.id, claimed_at=now)
+    return 1

@@ -1,0 +1,64 @@
+"""Workspace health, shared by App Home and the weekly digest: what is stale, what has nobody
+to look after it, and the personas feature's quality warnings."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.deps import Deps
+from bot.governance.owners import OwnerDirectory
+from bot.review_subjects import SubjectInfo
+from storage import review_queries as queries
+from storage.models import Review
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Health:
+    stale: list[tuple[Review, SubjectInfo]] = field(default_factory=list)
+    stale_total: int = 0
+    unowned: list[SubjectInfo] = field(default_factory=list)
+    warnings: list[object] = field(default_factory=list)
+
+    @property
+    def all_clear(self) -> bool:
+        return not (self.stale_total or self.unowned or self.warnings)
+
+
+def workspace_health(deps: Deps, owners: OwnerDirectory, *, team_id: str, now: datetime,
+                     limit: int = 15) -> Health:
+    health = Health()
+    rows, health.stale_total = queries.team_reviews_due(deps.engine, team_id=team_id, now=now, limit=limit)
+    for row in rows:
+        info = _describe(deps, row.subject_type, team_id, row.subject_id)
+        if info is not None:
+            health.stale.append((row, info))
+    for kind, subject_id in queries.open_subjects(deps.engine, team_id=team_id):
+        info = _describe(deps, kind, team_id, subject_id)
+        if info is not None and owners.lookup(team_id, info.owner_id).gone:
+            health.unowned.append(info)
+    health.warnings = quality_warnings(deps, team_id=team_id, now=now)
+    return health
+
+
+def quality_warnings(deps: Deps, *, team_id: str, now: datetime) -> list[object]:
+    """The personas feature's warnings (too many personas, demographic-only, ...), if it has any."""
+    try:
+        quality = importlib.import_module("bot.personas.quality")
+    except ModuleNotFoundError:
+        return []
+    try:
+        return list(quality.workspace_warnings(deps.engine, team_id=team_id, now=now))
+    except Exception:
+        log.exception("quality warnings unavailable")
+        return []
+
+
+def _describe(deps: Deps, kind: str, team_id: str, subject_id: int) -> SubjectInfo | None:
+    subject = deps.subjects.get(kind)
+    info = subject.describe(team_id, subject_id) if subject is not None else None
+    return info if info is not None and info.active else None

@@ -1,0 +1,25 @@
+"""Action, callback and block ids of the personas feature (the only place they are spelled)."""
+
+NEW_SHORTCUT = "persona_new"
+EVIDENCE_SHORTCUT = "persona_add_evidence"
+NEW_FROM_HOME = "persona_new_from_home"
+FROM_SESSION = "persona_from_session"
+
+EDIT = "persona_edit"
+ADD_EVIDENCE = "persona_evidence"
+HISTORY = "persona_history"
+RETIRE = "persona_retire"
+SHARE = "persona_share"
+SHOW = "persona_show"
+
+FORM_MODAL = "persona_form"
+SUGGEST_MODAL = "persona_suggest"
+EVIDENCE_MODAL = "persona_evidence_form"
+HISTORY_MODAL = "persona_history_view"
+
+FORM_BLOCKS = ("name", "role", "context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure",
+               "confidence", "kind", "owner_id", "cadence_days", "note")
+PERSONA_BLOCK = "persona"
+EVIDENCE_TEXT_BLOCK = "evidence_text"
+EVIDENCE_LINK_BLOCK = "evidence_link"
+SUGGESTION_BLOCK = "suggestion"

@@ -1,0 +1,108 @@
+"""Quality checks from the method (METHOD.md): they warn, they never block.
+
+- more than 5 active personas dilute focus (start with 3-5 core personas);
+- a persona without goals, behaviors or frustrations describes who someone is, not what they do;
+- two personas so alike they would not change a journey map (which fields overlap is reported);
+- a proto-persona older than its review cadence that still has no evidence.
+
+Governance shows `workspace_warnings` in App Home and the weekly digest; the card shows a
+persona's own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import combinations
+
+from sqlalchemy.engine import Engine
+
+from prompts import Prompts
+from storage import persona_evidence
+from storage.models import Persona
+from storage.personas import list_personas
+
+TEMPLATE = "personas/quality"
+CORE_PERSONAS = 5
+BEHAVIORAL = ("goals", "behaviors", "frustrations")
+COMPARED = ("role", "goals", "behaviors", "needs", "frustrations")
+FIELD_OVERLAP = 0.5
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
+    "of", "on", "or", "our", "so", "that", "the", "their", "them", "they", "this", "to", "too",
+    "want", "wants", "was", "we", "when", "who", "with",
+))
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    kind: str
+    persona_ids: tuple[int, ...]
+    text: str
+
+
+def workspace_warnings(engine: Engine, *, team_id: str, now: datetime,
+                       prompts: Prompts | None = None) -> list[QualityWarning]:
+    """Every warning for a workspace's active personas, most important first."""
+    personas = list_personas(engine, team_id=team_id)
+    evidence = persona_evidence.count_evidence(engine, team_id=team_id)
+    return check_personas(personas, evidence=evidence, now=now, prompts=prompts or Prompts())
+
+
+def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: datetime,
+                   prompts: Prompts) -> list[QualityWarning]:
+    """The checks as a pure function of the personas (and their evidence counts)."""
+    def warn(kind: str, ids: tuple[int, ...], **kw: object) -> QualityWarning:
+        return QualityWarning(kind, ids, prompts.part(TEMPLATE, kind, **kw))
+
+    active = [p for p in personas if p.status == "active"]
+    found: list[QualityWarning] = []
+    if len(active) > CORE_PERSONAS:
+        found.append(warn("too_many", tuple(p.id for p in active), count=len(active), limit=CORE_PERSONAS))
+    for persona in active:
+        missing = [key for key in BEHAVIORAL if not getattr(persona, key)]
+        if missing:
+            found.append(warn("demographic_only", (persona.id,), name=persona.name, missing=missing))
+    for first, second in combinations(active, 2):
+        overlapping = overlapping_fields(first, second)
+        if overlapping:
+            found.append(warn("too_similar", (first.id, second.id), first=first.name, second=second.name,
+                              fields=overlapping))
+    for persona in active:
+        due = persona.created_at + timedelta(days=persona.cadence_days)
+        if persona.kind == "proto" and now >= due and not evidence.get(persona.id, 0):
+            found.append(warn("stale_unvalidated", (persona.id,), name=persona.name,
+                              days=(now - persona.created_at).days))
+    return found
+
+
+def warnings_for(warnings: list[QualityWarning], persona_id: int) -> list[QualityWarning]:
+    return [w for w in warnings if persona_id in w.persona_ids and w.kind != "too_many"] + [
+        w for w in warnings if w.kind == "too_many" and persona_id in w.persona_ids]
+
+
+def overlapping_fields(first: Persona, second: Persona) -> list[str]:
+    """The compared fields that say nearly the same thing; empty unless the pair is too alike.
+
+    Too alike: most of the fields both filled in overlap (at least two), so a journey map
+    would look the same for both.
+    """
+    both = [key for key in COMPARED if getattr(first, key) and getattr(second, key)]
+    same = [key for key in both if _similarity(getattr(first, key), getattr(second, key)) >= FIELD_OVERLAP]
+    if len(same) >= 2 and len(same) * 2 > len(both):
+        return same
+    return []
+
+
+def _similarity(a: object, b: object) -> float:
+    words_a, words_b = _words(a), _words(b)
+    if not words_a or not words_b:
+        return 0.0
+    return len(words_a & words_b) / len(words_a | words_b)
+
+
+def _words(value: object) -> set[str]:
+    text = " ".join(value) if isinstance(value, list) else str(value)
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}

@@ -1,0 +1,1 @@
+"""Images and files made from workshop results (canvas PNGs, Markdown/JSON exports)."""

@@ -1,0 +1,86 @@
+"""Every sentence users read, as Jinja2 templates beside this file.
+
+A team rewords the facilitation by pointing `PROMPTS_DIR` at a folder with its own copies of
+any of these templates; templates it does not override fall back to ours. Every `{{ value }}`
+is escaped for Slack (`&`, `<`, `>`) unless it is `SlackMarkup`, so user text can never
+mention `@channel` or a user through the bot.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+DEFAULT_DIR = Path(__file__).parent
+_USER_ID = re.compile(r"^[UWB][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+class SlackMarkup(str):
+    """Text that is already Slack markup (a mention, a link) and must not be escaped again."""
+
+
+def escape_slack(text: object) -> str:
+    """Escape the three characters Slack decodes; quotes stay as they are."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, SlackMarkup):
+        return value
+    return escape_slack(value)
+
+
+def mention(user_id: str | None) -> SlackMarkup:
+    """`<@U123>` for a real-looking user id; anything else is shown escaped, never as markup."""
+    if user_id and _USER_ID.match(user_id):
+        return SlackMarkup(f"<@{user_id}>")
+    return SlackMarkup(escape_slack(user_id or "someone"))
+
+
+def mentions(user_ids: list[str]) -> SlackMarkup:
+    return SlackMarkup(", ".join(mention(u) for u in user_ids))
+
+
+def channel_link(channel_id: str | None) -> SlackMarkup:
+    if channel_id and _CHANNEL_ID.match(channel_id):
+        return SlackMarkup(f"<#{channel_id}>")
+    return SlackMarkup(escape_slack(channel_id or ""))
+
+
+def link(url: str, label: str) -> SlackMarkup:
+    """A Slack link; the label is escaped and `|` and `>` cannot break out of the url."""
+    safe_url = url.replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+    return SlackMarkup(f"<{safe_url}|{escape_slack(label)}>")
+
+
+class Prompts:
+    """Renders templates by name, e.g. `prompts.render("help", command="/empathy")`."""
+
+    def __init__(self, custom_dir: Path | None = None) -> None:
+        loaders = [FileSystemLoader(str(DEFAULT_DIR))]
+        if custom_dir is not None:
+            loaders.insert(0, FileSystemLoader(str(custom_dir)))
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            autoescape=False,
+            finalize=_finalize,
+        )
+        self.env.filters.update(mention=mention, mentions=mentions, channel=channel_link, link=link)
+
+    def render(self, name: str, /, **context: object) -> str:
+        """A whole template, e.g. a facilitation prompt or a nudge."""
+        return self.env.get_template(f"{name}.j2").render(**context).strip()
+
+    def part(self, name: str, macro: str, /, **context: object) -> str:
+        """One macro of a template: short texts (labels, buttons) of one view live in one file."""
+        module = self.env.get_template(f"{name}.j2").make_module()
+        return str(getattr(module, macro)(**context)).strip()

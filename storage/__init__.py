@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables and plain repository functions. Knows nothing of Slack."""

@@ -1,0 +1,247 @@
+"""Tables of the domain model (see README, architecture).
+
+Every row carries `team_id` and every query filters by it, so one database can serve many
+workspaces. Datetimes are timezone-aware UTC (SQLModel's UTCDateTime refuses naive ones), so a
+local time never slips into a comparison.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _json_list() -> object:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _long_text(default: str = "") -> object:
+    return Field(default=default, sa_column=Column(Text, nullable=False))
+
+
+class EmpathySession(SQLModel, table=True):
+    __tablename__ = "empathy_session"
+    __table_args__ = (
+        Index("ix_empathy_session_due", "status", "phase_ends_at"),
+        Index("ix_empathy_session_board", "team_id", "channel_id", "board_ts"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    channel_id: str
+    board_ts: str | None = None
+    facilitator_id: str
+    subject: str = _long_text()
+    goal: str = _long_text()
+    persona_id: int | None = Field(default=None, foreign_key="persona.id")
+    canvas: str = "classic"
+    duration_minutes: int = 30
+    anonymous: bool = False
+    votes_per_person: int = 5
+    phase_index: int = 0
+    phase_started_at: datetime | None = None
+    phase_ends_at: datetime | None = None
+    paused_seconds_left: int | None = None
+    warned: bool = False
+    idle_nudged: bool = False
+    last_note_at: datetime | None = None
+    status: str = "starting"
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class Participant(SQLModel, table=True):
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    session_id: int = Field(foreign_key="empathy_session.id", index=True)
+    user_id: str
+    joined_at: datetime
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "note"
+    __table_args__ = (UniqueConstraint("session_id", "source_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    session_id: int = Field(foreign_key="empathy_session.id", index=True)
+    quadrant: str
+    text: str = _long_text()
+    author_id: str
+    hidden: bool = False
+    stage_id: int | None = Field(default=None, foreign_key="stage.id")
+    source_key: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Vote(SQLModel, table=True):
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("note_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    session_id: int = Field(foreign_key="empathy_session.id", index=True)
+    note_id: int = Field(foreign_key="note.id", index=True)
+    user_id: str
+    count: int = 0
+
+
+class Persona(SQLModel, table=True):
+    __tablename__ = "persona"
+    __table_args__ = (Index("ix_persona_team_status", "team_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    name: str
+    role: str = ""
+    context: str = _long_text()
+    goals: list[str] = _json_list()
+    behaviors: list[str] = _json_list()
+    needs: list[str] = _json_list()
+    frustrations: list[str] = _json_list()
+    quote: str = _long_text()
+    unsure: str = _long_text()
+    kind: str = "proto"
+    confidence: str = "low"
+    owner_id: str = Field(index=True)
+    cadence_days: int = 90
+    next_review_at: datetime | None = None
+    last_reviewed_at: datetime | None = None
+    status: str = "active"
+    source_session_id: int | None = None
+    version: int = 1
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonaRevision(SQLModel, table=True):
+    __tablename__ = "persona_revision"
+    __table_args__ = (UniqueConstraint("persona_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    persona_id: int = Field(foreign_key="persona.id", index=True)
+    version: int
+    editor_id: str
+    note: str = ""
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+
+
+class Evidence(SQLModel, table=True):
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("persona_id", "source_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    persona_id: int = Field(foreign_key="persona.id", index=True)
+    text: str = _long_text()
+    permalink: str = ""
+    author_id: str = ""
+    added_by: str
+    source_key: str
+    created_at: datetime
+
+
+class Journey(SQLModel, table=True):
+    __tablename__ = "journey"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    name: str
+    owner_id: str = Field(index=True)
+    cadence_days: int = 90
+    next_review_at: datetime | None = None
+    last_reviewed_at: datetime | None = None
+    status: str = "active"
+    created_at: datetime
+
+
+class Stage(SQLModel, table=True):
+    __tablename__ = "stage"
+    __table_args__ = (UniqueConstraint("journey_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    journey_id: int = Field(foreign_key="journey.id", index=True)
+    position: int
+    name: str
+
+
+class PersonaStage(SQLModel, table=True):
+    __tablename__ = "persona_stage"
+    __table_args__ = (UniqueConstraint("persona_id", "stage_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    persona_id: int = Field(foreign_key="persona.id", index=True)
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    goals: list[str] = _json_list()
+    actions: list[str] = _json_list()
+    touchpoints: list[str] = _json_list()
+    channels: list[str] = _json_list()
+    questions: list[str] = _json_list()
+    emotion: int = 0
+    pains: list[str] = _json_list()
+    opportunities: list[str] = _json_list()
+
+
+class Review(SQLModel, table=True):
+    """A nudge to an owner; unique per (subject, reason, due_at) so nothing is nudged twice."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("team_id", "subject_type", "subject_id", "reason", "due_at"),
+        Index("ix_review_state_due", "state", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    subject_type: str
+    subject_id: int
+    owner_id: str = Field(index=True)
+    reason: str
+    detail: str = ""
+    due_at: datetime
+    state: str = "pending"
+    channel_id: str | None = None
+    message_ts: str | None = None
+    sent_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    escalated_at: datetime | None = None
+    done_at: datetime | None = None
+
+
+class Conversation(SQLModel, table=True):
+    """One in-progress multi-step capture per user and place (DM or thread)."""
+
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "channel_id", "thread_ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    user_id: str
+    channel_id: str
+    thread_ts: str = ""
+    flow: str
+    step: str
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
+    expires_at: datetime = Field(index=True)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Event ids already handled: Slack redelivers and Bolt does not deduplicate."""
+
+    __tablename__ = "processed_event"
+
+    event_id: str = Field(primary_key=True)
+    team_id: str
+    received_at: datetime = Field(index=True)

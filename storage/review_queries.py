@@ -1,0 +1,102 @@
+"""Reads over reviews: what the sweep must do now, and what Home and the digest show.
+
+The sweep's reads are ranges of `ix_review_state_due` (state, due_at) or small state prefixes
+(snoozed, in-flight claims), so their cost follows the number of reviews due, never the number
+stored: done reviews and reviews due next quarter are never read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from storage.models import Review
+
+DIGEST = "digest"
+_ACTIVE = ("sending", "sent", "snoozed", "escalating", "escalated", "unowned")
+
+
+def due_nudges(engine: Engine, *, now: datetime, stale_before: datetime, limit: int) -> list[Review]:
+    """Reviews to DM now: pending and due (not deferred), snoozes that ran out, abandoned claims."""
+    pending = (select(Review)
+               .where(Review.state == "pending", Review.due_at <= now,
+                      or_(Review.snoozed_until.is_(None), Review.snoozed_until <= now))
+               .order_by(Review.due_at).limit(limit))
+    woken = select(Review).where(Review.state == "snoozed", Review.snoozed_until <= now).limit(limit)
+    abandoned = select(Review).where(Review.state == "sending", Review.sent_at <= stale_before).limit(limit)
+    with Session(engine) as session:
+        rows = [*session.exec(abandoned), *session.exec(woken), *session.exec(pending)]
+    return rows[:limit]
+
+
+def due_escalations(engine: Engine, *, overdue_before: datetime, stale_before: datetime,
+                    limit: int) -> list[Review]:
+    """Sent (or unowned) reviews overdue past the escalation delay, and abandoned escalations."""
+    overdue = (select(Review)
+               .where(Review.state.in_(("sent", "unowned")), Review.due_at <= overdue_before)
+               .order_by(Review.due_at).limit(limit))
+    abandoned = (select(Review)
+                 .where(Review.state == "escalating", Review.escalated_at <= stale_before).limit(limit))
+    with Session(engine) as session:
+        return [*session.exec(abandoned), *session.exec(overdue)][:limit]
+
+
+def _due_now(now: datetime) -> object:
+    return or_(Review.state.in_(_ACTIVE), and_(Review.state == "pending", Review.due_at <= now))
+
+
+def owner_reviews_due(engine: Engine, *, team_id: str, owner_id: str, now: datetime) -> list[Review]:
+    """An owner's reviews that are due (whatever their nudge's state), oldest first."""
+    with Session(engine) as session:
+        return list(session.exec(
+            select(Review)
+            .where(Review.team_id == team_id, Review.owner_id == owner_id, Review.subject_type != DIGEST,
+                   _due_now(now))
+            .order_by(Review.due_at, Review.id)
+        ))
+
+
+def team_reviews_due(engine: Engine, *, team_id: str, now: datetime, limit: int) -> tuple[list[Review], int]:
+    """The workspace's due reviews, oldest first, and how many there are in all."""
+    where = (Review.team_id == team_id, Review.subject_type != DIGEST, _due_now(now))
+    with Session(engine) as session:
+        query = select(Review).where(*where).order_by(Review.due_at, Review.id).limit(limit)
+        rows = list(session.exec(query))
+        total = session.exec(select(func.count()).select_from(Review).where(*where)).one()
+    return rows, int(total)
+
+
+def open_subjects(engine: Engine, *, team_id: str) -> list[tuple[str, int]]:
+    """Every subject with an open review: each reviewable thing keeps its next cadence review open."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Review.subject_type, Review.subject_id)
+            .where(Review.team_id == team_id, Review.subject_type != DIGEST,
+                   Review.state.in_(("pending", *_ACTIVE)))
+            .distinct()
+            .order_by(Review.subject_type, Review.subject_id)
+        ).all()
+    return [(kind, int(subject_id)) for kind, subject_id in rows]
+
+
+def teams_with_reviews(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.exec(select(Review.team_id).distinct().order_by(Review.team_id)).all())
+
+
+def reviews_for_reason(engine: Engine, *, team_id: str, reason: str) -> list[Review]:
+    with Session(engine) as session:
+        return list(session.exec(select(Review).where(Review.team_id == team_id, Review.reason == reason)))
+
+
+def open_reviews_for_subject(engine: Engine, *, team_id: str, subject_type: str, subject_id: int,
+                             reason: str | None = None) -> list[Review]:
+    query = select(Review).where(Review.team_id == team_id, Review.subject_type == subject_type,
+                                 Review.subject_id == subject_id, Review.state.in_(("pending", *_ACTIVE)))
+    if reason is not None:
+        query = query.where(Review.reason == reason)
+    with Session(engine) as session:
+        return list(session.exec(query.order_by(Review.due_at)))

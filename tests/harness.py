@@ -1,0 +1,114 @@
+"""The running bot, wired to the local Slack: what scenario tests drive.
+
+`Bot` builds the real Bolt app against a real database and the fake Slack's URL, serves it
+over real HTTP (waitress) and, when asked, over Socket Mode. Time is a `FakeClock` the test
+moves; due work runs when the test calls `bot.tick()`, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from sqlalchemy.engine import Engine
+
+from bot.app import build_app
+from bot.http_server import make_server, stop_server
+from bot.scheduler import run_due_work
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from tests.slack_fake import FakeSlack, FakeSocketMode, SlackHttpClient
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+T = TypeVar("T")
+
+
+def eventually(check: Callable[[], T], *, timeout: float = 5.0) -> T:
+    """Poll `check` until it returns something truthy: work after the ack runs on Bolt's threads."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            assert result, f"still not true after {timeout}s: {check}"
+            return result
+        time.sleep(0.01)
+
+
+class FakeClock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, **delta: float) -> datetime:
+        with self._lock:
+            self._now += timedelta(**delta)
+            return self._now
+
+    def set(self, when: datetime) -> None:
+        with self._lock:
+            self._now = when
+
+
+def make_settings(slack: FakeSlack, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_app_token": APP_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.base_url,
+        "database_url": "sqlite://",
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+class Bot:
+    """The app under test, reachable over HTTP (always) and Socket Mode (on `connect_socket_mode`)."""
+
+    def __init__(self, *, slack: FakeSlack, engine: Engine, clock: FakeClock, **settings: Any) -> None:
+        self.slack = slack
+        self.engine = engine
+        self.clock = clock
+        self.settings = make_settings(slack, **settings)
+        self.app: App = build_app(self.settings, engine, client=make_web_client(self.settings), clock=clock)
+        self.deps = self.app.deps  # type: ignore[attr-defined]
+        self._server = make_server(self.app, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.effective_port}"
+        self.http = SlackHttpClient(f"{self.url}/slack/events", SIGNING_SECRET)
+        self.socket: FakeSocketMode | None = None
+        self._socket_handler: SocketModeHandler | None = None
+
+    def connect_socket_mode(self) -> FakeSocketMode:
+        self.socket = FakeSocketMode()
+        self.socket.start()
+        self.slack.attach_socket_mode(self.socket)
+        self._socket_handler = SocketModeHandler(self.app, APP_TOKEN)
+        self._socket_handler.connect()
+        self.socket.wait_connected()
+        return self.socket
+
+    def tick(self) -> None:
+        """Run the due work the scheduler would run, at the fake clock's time."""
+        run_due_work(self.deps)
+
+    def close(self) -> None:
+        if self._socket_handler is not None:
+            self._socket_handler.close()
+        if self.socket is not None:
+            self.socket.stop()
+        stop_server(self._server, self._thread)

@@ -1,0 +1,46 @@
+"""Realistic, unique Slack identifiers (ts, trigger_id, response_url, event_id).
+
+Bots key on these (dedupe by event_id, thread by ts), so they must be unique per call and
+shaped like Slack's; a ts must also sort in posting order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+import time
+
+TEAM_DOMAIN = "workshop"
+APP_ID = "A0001"
+BOT_USER_ID = "UBOT"
+VERIFICATION_TOKEN = "fAkEvErIfIcAtIoNtOkEn"
+
+_lock = threading.Lock()
+_last_ts = 0.0
+_counter = itertools.count(1)
+
+
+def new_ts() -> str:
+    """A unique, increasing Slack ts (seconds.microseconds) close to now."""
+    global _last_ts
+    with _lock:
+        _last_ts = max(time.time(), _last_ts + 0.000001)
+        return f"{_last_ts:.6f}"
+
+
+def trigger_id() -> str:
+    """Looks like Slack's ``1234567890123.1234567890.0123456789abcdef...``."""
+    first = f"{int(time.time() * 1000)}{next(_counter) % 1000:03d}"
+    return f"{first}.{1_000_000_000 + next(_counter)}.{secrets.token_hex(16)}"
+
+
+def response_url(kind: str = "commands", team: str = "T0001") -> str:
+    """``kind`` is ``commands`` (slash commands) or ``actions`` (interactions)."""
+    serial = f"{int(time.time())}{next(_counter) % 1000:03d}"
+    return f"https://hooks.slack.com/{kind}/{team}/{serial}/{secrets.token_urlsafe(18)}"
+
+
+def event_id() -> str:
+    """Like ``Ev08ABCDEF12``: what retry-dedupe logic keys on."""
+    return "Ev" + secrets.token_hex(5).upper()

@@ -1,0 +1,277 @@
+"""FakeSlack: a real HTTP server on 127.0.0.1 that plays Slack's Web API.
+
+The bot under test gets ``WebClient(base_url=fake.base_url)`` and talks real HTTP, so
+serialisation, retry handlers and error handling all run as in production. Every call is
+recorded for assertions; failures and rate limits can be scripted; Block Kit is validated
+so layouts Slack would reject fail in tests too.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from . import block_kit
+from .http_server import Call, LocalServer, Reply
+from .web_methods import SlackError, Workspace
+from .wire import BadJson, bearer_token, decode_args
+
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.scheduleMessage"})
+VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
+Override = Callable[[dict[str, Any]], dict[str, Any]] | dict[str, Any]
+
+
+class _HasUrl(Protocol):
+    @property
+    def url(self) -> str: ...
+
+
+class FakeSlack:
+    """Slack's Web API on ``base_url`` with call recording and scripted failures."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.calls: list[Call] = []
+        self.block_kit_errors: list[str] = []
+        self.warnings: list[str] = []
+        self.granted_scopes: list[str] = []
+        self.valid_tokens: set[str] | None = None  # None: any token is accepted
+        self.workspace = Workspace("")
+        self._scripted: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = {}
+        self._overrides: dict[str, Override] = {}
+        self._socket_mode: _HasUrl | None = None
+        self._server: LocalServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- workspace state (mutate these dicts; they are read-only attributes) -------------
+    @property
+    def users(self) -> dict[str, dict[str, Any] | None]:
+        """users.info overrides by user id (merged over defaults); None = user_not_found."""
+        return self.workspace.users
+
+    @property
+    def channels(self) -> dict[str, dict[str, Any] | None]:
+        """conversations.info overrides; ``{"is_member": False}`` -> not_in_channel; None -> not found."""
+        return self.workspace.channels
+
+    @property
+    def uploads(self) -> dict[str, bytes]:
+        return self.workspace.uploads
+
+    @property
+    def messages(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Current messages by ``(channel, ts)`` after posts, updates and deletes."""
+        return self.workspace.messages
+
+    @property
+    def views(self) -> dict[str, dict[str, Any]]:
+        return self.workspace.views
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        server = LocalServer(self._route)
+        self._server = server
+        self.workspace.base_url = self.url
+        # A short poll interval keeps stop() fast; serve_forever otherwise waits 0.5 s.
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` (server root)."""
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def base_url(self) -> str:
+        """What to pass as ``WebClient(base_url=...)``."""
+        return f"{self.url}/api/"
+
+    def response_url(self, kind: str = "commands") -> str:
+        """A response_url served by this fake; posts to it are recorded as "response_url"."""
+        return f"{self.url}/hooks/{kind}/T0001/{int(time.time())}/{secrets.token_urlsafe(12)}"
+
+    def attach_socket_mode(self, socket_mode: _HasUrl) -> None:
+        """Make ``apps.connections.open`` hand out ``socket_mode.url``."""
+        self._socket_mode = socket_mode
+
+    # -- scripting ------------------------------------------------------------------------
+    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
+        with self._cond:
+            self._scripted.setdefault(method, []).extend([(200, {}, {"ok": False, "error": error})] * times)
+
+    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        answer = (429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"})
+        with self._cond:
+            self._scripted.setdefault(method, []).extend([answer] * times)
+
+    def override(self, method: str, answer: Override) -> None:
+        """Answer ``method`` with ``answer`` (a dict, or a function of the args) from now on."""
+        with self._cond:
+            self._overrides[method] = answer
+
+    # -- assertions ------------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def last(self, method: str) -> Call:
+        calls = self.calls_to(method)
+        if not calls:
+            raise AssertionError(f"no call to {method}; seen: {self._seen()}")
+        return calls[-1]
+
+    def clear(self) -> None:
+        with self._cond:
+            self.calls.clear()
+            self.block_kit_errors.clear()
+            self.warnings.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` calls to ``method`` arrived (woken on each call)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                calls = [c for c in self.calls if c.method == method]
+                if len(calls) >= count:
+                    return calls
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method}, got {len(calls)}; seen: {self._seen()}"
+                    )
+                self._cond.wait(min(remaining, 0.01))
+
+    def assert_no_block_kit_errors(self) -> None:
+        if self.block_kit_errors:
+            raise AssertionError("Block Kit errors:\n" + "\n".join(self.block_kit_errors))
+
+    def _seen(self) -> list[str]:
+        with self._cond:
+            return [c.method for c in self.calls]
+
+    # -- request handling (server threads) -----------------------------------------------
+    def _route(self, path: str, query: str, headers: dict[str, str], body: bytes) -> Reply:
+        lower = {k.lower(): v for k, v in headers.items()}
+        if path.startswith("/api/"):
+            return self._api(path[5:], query, lower, body)
+        if path.startswith("/upload/"):
+            return self._upload(path, body)
+        if path.startswith("/hooks/"):
+            return self._hook(path, body)
+        return 404, {}, b"not found"
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        self._cond.notify_all()
+
+    def _api(
+        self, method: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        bad_json = False
+        try:
+            args, is_json = decode_args(headers.get("content-type", ""), query, body)
+        except BadJson:
+            args, is_json, bad_json = {}, True, True
+        form_token = args.pop("token", None)
+        token = bearer_token(headers.get("authorization")) or (None if is_json else form_token)
+        with self._cond:
+            status, extra, answer = self._answer(method, args, token, bad_json)
+            self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}"))
+        extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
+        return status, extra, answer
+
+    def _answer(
+        self, method: str, args: dict[str, Any], token: str | None, bad_json: bool
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        scripted = self._scripted.get(method)
+        if scripted:
+            status, headers, answer = scripted.pop(0)
+            return status, dict(headers), dict(answer)
+        if bad_json:
+            return 200, {}, {"ok": False, "error": "invalid_json"}
+        if token is None:
+            return 200, {}, {"ok": False, "error": "not_authed"}
+        if self.valid_tokens is not None and token not in self.valid_tokens:
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        invalid = self._validate(method, args)
+        if invalid is not None:
+            return 200, {}, invalid
+        override = self._overrides.get(method)
+        if override is not None:
+            answer = override(args) if callable(override) else override
+            return 200, {}, {"ok": True, **answer}
+        handler = self.workspace.handlers.get(method)
+        if handler is None:
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        self.workspace.token = token
+        if self._socket_mode is not None:
+            self.workspace.socket_mode_url = self._socket_mode.url
+        try:
+            return 200, {}, {"ok": True, **handler(args)}
+        except SlackError as exc:
+            return 200, {}, {"ok": False, "error": exc.code}
+
+    def _validate(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+        code = ""
+        errors: list[str] = []
+        if method in MESSAGE_METHODS and "blocks" in args:
+            found = block_kit.message_errors(args["blocks"])
+            if found is not None:
+                code, errors = found
+            elif not args.get("text"):
+                self.warnings.append(f"{method}: blocks without a `text` fallback (notifications)")
+        elif method in VIEW_METHODS and "view" in args:
+            errors = block_kit.view_errors(args["view"])
+            code = "invalid_arguments"
+        if not errors:
+            return None
+        self.block_kit_errors.extend(f"{method}: {error}" for error in errors)
+        messages = [f"[ERROR] {error}" for error in errors]
+        return {"ok": False, "error": code, "errors": errors, "response_metadata": {"messages": messages}}
+
+    def _upload(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        file_id = path.rsplit("/", 1)[-1]
+        with self._cond:
+            known = file_id in self.workspace.files
+            if known:
+                self.uploads[file_id] = body
+            status = 200 if known else 404
+            self._record(
+                Call("upload", {"file_id": file_id, "length": len(body)}, None, time.time(), status, {}, path)
+            )
+        return status, {"Content-Type": "text/plain"}, f"OK - {len(body)}".encode() if known else b"not found"
+
+    def _hook(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        try:
+            args = json.loads(body or b"{}")
+        except ValueError:
+            args = {"_raw": body.decode("utf-8", "replace")}
+        found = block_kit.message_errors(args["blocks"]) if "blocks" in args else None
+        with self._cond:
+            if found is not None:
+                self.block_kit_errors.extend(f"response_url: {error}" for error in found[1])
+            status, text = (400, found[0]) if found else (200, "ok")
+            self._record(Call("response_url", args, None, time.time(), status, {"text": text}, path))
+        return status, {"Content-Type": "text/plain"}, text.encode()
