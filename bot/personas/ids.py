@@ -11,6 +11,7 @@ HISTORY = "persona_history"
 RETIRE = "persona_retire"
 SHARE = "persona_share"
 SHOW = "persona_show"
+SUGGEST = "persona_suggest_button"
 
 FORM_MODAL = "persona_form"
 SUGGEST_MODAL = "persona_suggest"

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.fallbacks import tell_user
-from bot.personas import capture, cards, editing, ids
+from bot.personas import capture, card_actions, cards, editing, ids
 from bot.personas.subject import PersonaSubject
 from storage import personas as store
 
@@ -67,6 +67,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.SHARE)(handle_share)
     editing.register(app, deps)
     capture.register(app, deps)
+    card_actions.register(app, deps)
 
 
 def _persona(deps: Deps, body: dict[str, Any]) -> Any:

@@ -78,6 +78,7 @@ def _buttons(prompts: Prompts, persona: Persona, shareable: bool) -> list[Any]:
         blocks.button(t("edit"), ids.EDIT, value=value, style="primary"),
         blocks.button(t("add_evidence"), ids.ADD_EVIDENCE, value=value),
         blocks.button(t("history"), ids.HISTORY, value=value),
+        blocks.button(t("suggest"), ids.SUGGEST, value=value),
         retire,
     ]
     if shareable:
