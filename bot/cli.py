@@ -1,4 +1,4 @@
-"""`workshop-bot run | db upgrade | doctor`: the only place that reads the environment
+"""`workshop-bot run | db upgrade | doctor | export`: the only place that reads the environment
 and starts the engine, the scheduler and the Slack connection."""
 
 from __future__ import annotations
@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
+    export = commands.add_parser("export", help="print a persona as Markdown or JSON")
+    export.add_argument("kind", choices=["persona"], help="what to export")
+    export.add_argument("name", help="the persona's name or id")
+    export.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    export.add_argument("--team", default=None, help="workspace id, when the database serves several")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -122,6 +128,17 @@ def _db(settings: Settings, _args: argparse.Namespace) -> int:
     upgrade(engine)
     current, _head = migration_state(engine)
     print(f"database is at revision {current}")
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.personas.export import export_for_cli
+
+    text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
+    if error:
+        print(f"workshop-bot: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
     return 0
 
 

@@ -78,6 +78,20 @@ def find_personas(engine: Engine, *, team_id: str, name: str) -> list[Persona]:
     return [row for row in rows if wanted in row.name.lower()]
 
 
+def find_any(engine: Engine, *, wanted: str, team_id: str | None = None) -> list[Persona]:
+    """By id, else by exact name (any case, retired too), in one workspace or all (the CLI)."""
+    query = select(Persona)
+    if team_id is not None:
+        query = query.where(Persona.team_id == team_id)
+    with Session(engine) as session:
+        if wanted.isdigit():
+            row = session.exec(query.where(Persona.id == int(wanted))).first()
+            if row is not None:
+                return [row]
+        return list(session.exec(query.where(func.lower(Persona.name) == wanted.strip().lower())
+                                 .order_by(Persona.id)).all())
+
+
 def name_taken(engine: Engine, *, team_id: str, name: str, except_id: int | None = None) -> bool:
     """Another active persona already has this name (names are how people find personas)."""
     query = select(Persona.id).where(Persona.team_id == team_id, Persona.status == "active",

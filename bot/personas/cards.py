@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.conversation import unescape_slack
 from bot.deps import Deps
 from bot.personas import quality, views
 from storage import persona_evidence
@@ -40,7 +41,11 @@ def listing(deps: Deps, team_id: str) -> dict[str, Any]:
 
 
 def find_one(deps: Deps, team_id: str, name_or_id: str) -> tuple[Persona | None, list[Persona]]:
-    """(the persona, []) when the words name exactly one; (None, candidates) otherwise."""
+    """(the persona, []) when the words name exactly one; (None, candidates) otherwise.
+
+    Slack sends `&`, `<`, `>` in a command's text as entities; names are stored as typed.
+    """
+    name_or_id = unescape_slack(name_or_id)
     if name_or_id.isdigit():
         persona = store.get_persona(deps.engine, team_id=team_id, persona_id=int(name_or_id))
         if persona is not None:
