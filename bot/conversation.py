@@ -12,7 +12,6 @@ Every write compares-and-sets on the row's `updated_at` (see storage.conversatio
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.conversation_flow import Asking, Finished, Flow, Invalid, Say, Step
 from bot.deps import Deps
 from storage import conversations as store
 from storage.models import Conversation
@@ -33,64 +33,7 @@ MAX_ANSWER = 3000
 COMMANDS = {"back": "back", "skip": "skip", "cancel": "cancel", "stop": "cancel", "help": "help", "?": "help",
             "ok": "ok", "keep": "ok"}
 FINISHING = "__finishing__"
-
-
-class Invalid(Exception):
-    """An answer the step cannot take; `macro` (in the flow's template) explains why."""
-
-    def __init__(self, macro: str, step: str | None = None, **context: object) -> None:
-        super().__init__(macro)
-        self.macro, self.step, self.context = macro, step, context
-
-
-@dataclass(frozen=True)
-class Asking:
-    """What a step's parser may look at besides the text."""
-
-    deps: Deps
-    team_id: str
-    user_id: str
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    parse: Callable[[str, Asking], Any]
-    required: bool = False
-    on_skip: Any = None
-
-
-@dataclass(frozen=True)
-class Finished:
-    team_id: str
-    user_id: str
-    channel_id: str
-    thread_ts: str
-    values: dict[str, Any]
-    context: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Say:
-    text: str
-    blocks: list[dict] | None = None
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A conversation as data. `template` holds `intro`, `question_<step>` and the error macros;
-    `show(key, value)` reads a stored answer back; `finish` makes the result (may raise Invalid
-    with `step` set to send the person back to that question)."""
-
-    name: str
-    template: str
-    steps: tuple[Step, ...]
-    show: Callable[[str, Any], str]
-    finish: Callable[[Finished], Say]
-
-    def index(self, key: str) -> int:
-        return next(i for i, step in enumerate(self.steps) if step.key == key)
+__all__ = ["Asking", "ConversationEngine", "Finished", "Flow", "Invalid", "Say", "Step", "conversations"]
 
 
 @dataclass
