@@ -256,14 +256,23 @@ def conversations(app: App, deps: Deps) -> ConversationEngine:
     deps.conversations = engine
     deps.ticks[TICK_NAME] = engine.expire_idle
 
-    def is_person_in_dm(event: dict[str, Any]) -> bool:
-        return (event.get("channel_type") == "im" and not event.get("bot_id") and not event.get("subtype")
-                and bool(event.get("user")) and isinstance(event.get("text"), str))
+    def is_for_a_conversation(event: dict[str, Any], context: dict[str, Any]) -> bool:
+        """A person's DM message that answers a conversation, or is one of its words (`help`...).
+
+        Bolt runs only the first listener that matches, so other DMs are left to other features.
+        """
+        if not (event.get("channel_type") == "im" and not event.get("bot_id") and not event.get("subtype")
+                and bool(event.get("user")) and isinstance(event.get("text"), str)):
+            return False
+        if event["text"].strip().lower().rstrip(".!") in COMMANDS:
+            return True
+        return store.has_conversation(deps.engine, team_id=context.get("team_id") or event.get("team") or "",
+                                      user_id=event["user"], channel_id=event["channel"])
 
     def handle_dm(event: dict[str, Any], context: dict[str, Any], client: WebClient) -> None:
         engine.handle_message(client, team_id=context.get("team_id") or event.get("team") or "",
                               user_id=event["user"], channel_id=event["channel"],
                               thread_ts=event.get("thread_ts") or "", text=unescape_slack(event["text"]))
 
-    app.event("message", matchers=[is_person_in_dm])(handle_dm)
+    app.event("message", matchers=[is_for_a_conversation])(handle_dm)
     return engine
