@@ -189,6 +189,8 @@ class ConversationEngine:
                 self._ask(client, row, spec, row.answers)
                 return True
             return self._move(client, row, spec, spec.steps[index - 1].key, values)
+        if command == "ok" and not has_current:
+            command = "skip"  # nothing to keep: `ok` on an empty question moves on like `skip`
         if command == "skip":
             if step.required and not has_current:
                 self._post(client, row.channel_id, row.thread_ts, Say(self._t("cannot_skip")))
@@ -197,7 +199,7 @@ class ConversationEngine:
             if not step.required:
                 values[step.key] = step.on_skip
             return self._forward(client, row, spec, index, values)
-        if command == "ok" and has_current:
+        if command == "ok":
             return self._forward(client, row, spec, index, values)
         if len(text) > MAX_ANSWER:
             return self._reject(client, row, spec, Say(self._t("too_long", limit=MAX_ANSWER, length=len(text))))
@@ -294,6 +296,11 @@ class ConversationEngine:
                     self._post(self.deps.client, row.channel_id, row.thread_ts, self._expired_say(spec))
 
 
+def unescape_slack(text: str) -> str:
+    """Slack sends `&`, `<`, `>` typed by a person as entities; store what they typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _filled(value: Any) -> bool:
     return value not in (None, "", [])
 
@@ -313,7 +320,7 @@ def conversations(app: App, deps: Deps) -> ConversationEngine:
     def handle_dm(event: dict[str, Any], context: dict[str, Any], client: WebClient) -> None:
         engine.handle_message(client, team_id=context.get("team_id") or event.get("team") or "",
                               user_id=event["user"], channel_id=event["channel"],
-                              thread_ts=event.get("thread_ts") or "", text=event["text"])
+                              thread_ts=event.get("thread_ts") or "", text=unescape_slack(event["text"]))
 
     app.event("message", matchers=[is_person_in_dm])(handle_dm)
     return engine

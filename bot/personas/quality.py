@@ -28,6 +28,7 @@ CORE_PERSONAS = 5
 BEHAVIORAL = ("goals", "behaviors", "frustrations")
 COMPARED = ("role", "goals", "behaviors", "needs", "frustrations")
 FIELD_OVERLAP = 0.5
+COMPARED_NEWEST = 30  # pairs grow quadratically: only the newest are compared, so 10,000 personas stay fast
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
@@ -65,7 +66,8 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
         missing = [key for key in BEHAVIORAL if not getattr(persona, key)]
         if missing:
             found.append(warn("demographic_only", (persona.id,), name=persona.name, missing=missing))
-    for first, second in combinations(active, 2):
+    newest = sorted(active, key=lambda p: (p.created_at, p.id or 0), reverse=True)[:COMPARED_NEWEST]
+    for first, second in combinations(newest, 2):
         overlapping = overlapping_fields(first, second)
         if overlapping:
             found.append(warn("too_similar", (first.id, second.id), first=first.name, second=second.name,
