@@ -49,6 +49,8 @@ def _react(deps: Deps, change: SubjectChange, on_owner_done: Callable[[str, str]
         return
     if change.change not in NUDGING_CHANGES:
         return
+    for kind, subject_id in linked_subjects(deps, change):
+        _nudge_linked(deps, change, info, kind, subject_id)
     if change.by_user_id == info.owner_id:
         if change.change == "edited":
             _owner_updated(deps, change, info, on_owner_done)
@@ -57,8 +59,6 @@ def _react(deps: Deps, change: SubjectChange, on_owner_done: Callable[[str, str]
         detail = json.dumps({"change": change.change, "by": change.by_user_id, "note": change.detail[:500]})
         store.schedule_review(deps.engine, owner_id=info.owner_id, reason="change", due_at=change.at,
                               detail=detail, **where)
-    for kind, subject_id in linked_subjects(deps, change):
-        _nudge_linked(deps, change, info, kind, subject_id)
 
 
 def _owner_updated(deps: Deps, change: SubjectChange, info: SubjectInfo,
