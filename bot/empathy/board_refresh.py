@@ -3,8 +3,9 @@
 A change marks its session dirty; `flush_due()` re-renders each dirty session whose last update
 is at least `min_interval` old (on the injected clock) and sends it only when it differs from
 what was sent last. Handlers call `flush_due()` right after a change (so a lone click shows at
-once), the timer tick calls it, and in production `run()` calls it a few times a second so the
-tail of a burst lands within about a second. Tests drive it deterministically with the clock.
+once); a board that is dirty but not due yet gets one timer for when it is due, so the tail of a
+burst lands about a second later; the scheduler tick catches anything left. A timer that finds
+nothing due (a test's frozen FakeClock) does not re-arm, so tests stay driven by `bot.tick()`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class BoardRefresher:
         self._busy: set[Key] = set()
         self._last_sent_at: dict[Key, datetime] = {}
         self._last_digest: dict[Key, str] = {}
+        self._timers: dict[Key, threading.Timer] = {}
 
     def mark(self, team_id: str, session_id: int) -> None:
         with self._lock:
@@ -63,6 +65,14 @@ class BoardRefresher:
             for key in due:
                 self._dirty.discard(key)
                 self._busy.add(key)
+            waiting = [key for key in self._dirty if key not in due and key not in self._timers]
+            for key in waiting:
+                last = self._last_sent_at.get(key)
+                delay = (self.min_interval - (now - last)).total_seconds() if last else 0.0
+                timer = threading.Timer(max(0.05, delay), self._on_timer, args=(key,))
+                timer.daemon = True
+                self._timers[key] = timer
+                timer.start()
         sent = 0
         for key in due:
             try:
@@ -71,6 +81,18 @@ class BoardRefresher:
                 with self._lock:
                     self._busy.discard(key)
         return sent
+
+    def _on_timer(self, key: Key) -> None:
+        with self._lock:
+            self._timers.pop(key, None)
+            last = self._last_sent_at.get(key)
+            now = self.clock.now()
+            if last is not None and now - last < self.min_interval:
+                return  # the clock did not move (tests): the next tick or change flushes it
+        try:
+            self.flush_due()
+        except Exception:
+            log.exception("board refresh failed")
 
     def _flush(self, key: Key, now: datetime) -> int:
         try:
@@ -96,11 +118,3 @@ class BoardRefresher:
             self._last_sent_at[key] = now
             self._last_digest[key] = digest
         return 1
-
-    def run(self, stop: threading.Event, *, every: float = 0.2) -> None:
-        """The production loop (the CLI runs it in a thread); tests call `flush_due()` instead."""
-        while not stop.wait(every):
-            try:
-                self.flush_due()
-            except Exception:
-                log.exception("board refresh failed")
