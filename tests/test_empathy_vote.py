@@ -24,8 +24,11 @@ def _to_vote(w: Workshop) -> list[int]:
 def test_each_participant_gets_a_private_ballot_and_spends_at_most_five(bot: Bot, slack: FakeSlack) -> None:
     w = Workshop(bot, slack).start()
     slow, crashes, steps = _to_vote(w)
-    invites = [c.args for c in slack.calls_to("chat.postEphemeral") if ids.OPEN_BALLOT in str(c.args.get("blocks"))]
-    assert sorted(i["user"] for i in invites) == ["U0ANA", "U0BEN"]
+    def invites() -> list[str]:
+        return sorted(c.args["user"] for c in slack.calls_to("chat.postEphemeral")
+                      if ids.OPEN_BALLOT in str(c.args.get("blocks")))
+    eventually(lambda: len(invites()) == 2)
+    assert invites() == ["U0ANA", "U0BEN"]
     assert any("dot-vote" in t for t in w.thread())
 
     view = w.open_modal(ids.OPEN_BALLOT, "U0CAROL")

@@ -36,7 +36,7 @@ class BoardRefresher:
         self.min_interval = timedelta(seconds=min_interval)
         self._lock = threading.Lock()
         self._dirty: set[Key] = set()
-        self._busy: set[Key] = set()
+        self._key_locks: dict[Key, threading.Lock] = {}
         self._last_sent_at: dict[Key, datetime] = {}
         self._last_digest: dict[Key, str] = {}
         self._timers: dict[Key, threading.Timer] = {}
@@ -55,39 +55,51 @@ class BoardRefresher:
         with self._lock:
             return len(self._dirty)
 
-    def flush_due(self) -> int:
-        """Refresh every dirty board that may be refreshed now; returns how many were sent."""
+    def flush_due(self, *, wait: bool = False) -> int:
+        """Refresh every dirty board that may be refreshed now; returns how many were sent.
+
+        A board another thread is refreshing is skipped (left dirty, its timer armed) unless
+        `wait`: the tick waits, so after a tick every due board matches the database."""
         now = self.clock.now()
         with self._lock:
-            due = [key for key in self._dirty if key not in self._busy
-                   and now - self._last_sent_at.get(key, datetime.min.replace(tzinfo=now.tzinfo))
-                   >= self.min_interval]
+            due = [key for key in self._dirty if self._is_due(key, now)]
             for key in due:
                 self._dirty.discard(key)
-                self._busy.add(key)
-            waiting = [key for key in self._dirty if key not in due and key not in self._timers]
-            for key in waiting:
-                last = self._last_sent_at.get(key)
-                delay = (self.min_interval - (now - last)).total_seconds() if last else 0.0
-                timer = threading.Timer(max(0.05, delay), self._on_timer, args=(key,))
-                timer.daemon = True
-                self._timers[key] = timer
-                timer.start()
+            for key in self._dirty - set(due):
+                self._arm(key, now)
         sent = 0
         for key in due:
-            try:
-                sent += self._flush(key, now)
-            finally:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+            if not lock.acquire(blocking=wait):
                 with self._lock:
-                    self._busy.discard(key)
+                    self._dirty.add(key)
+                    self._arm(key, now)
+                continue
+            try:
+                sent += self._flush(key, self.clock.now())
+            finally:
+                lock.release()
         return sent
+
+    def _is_due(self, key: Key, now: datetime) -> bool:
+        last = self._last_sent_at.get(key)
+        return last is None or now - last >= self.min_interval
+
+    def _arm(self, key: Key, now: datetime) -> None:
+        """One timer per waiting board, for when it is due (called with the lock held)."""
+        if key in self._timers:
+            return
+        last = self._last_sent_at.get(key)
+        delay = (self.min_interval - (now - last)).total_seconds() if last else 0.0
+        timer = threading.Timer(max(0.05, delay), self._on_timer, args=(key,))
+        timer.daemon = True
+        self._timers[key] = timer
+        timer.start()
 
     def _on_timer(self, key: Key) -> None:
         with self._lock:
             self._timers.pop(key, None)
-            last = self._last_sent_at.get(key)
-            now = self.clock.now()
-            if last is not None and now - last < self.min_interval:
+            if not self._is_due(key, self.clock.now()):
                 return  # the clock did not move (tests): the next tick or change flushes it
         try:
             self.flush_due()

@@ -196,7 +196,7 @@ class SessionFlow:
                     self._step(session, self.deps.clock.now())
                 except Exception:
                     log.exception("session %s: due work failed; retried at the next tick", session.id)
-        self.boards.flush_due()
+        self.boards.flush_due(wait=True)
 
     def _step(self, session: EmpathySession, now: datetime) -> None:
         phase = self.phase(session)
