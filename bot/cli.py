@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
+    export = commands.add_parser("export", help="print a workshop result (an empathy session) to stdout")
+    export.add_argument("kind", choices=["session"], help="what to export")
+    export.add_argument("id", type=int, help="the session number (shown on the board)")
+    export.add_argument("--format", choices=["md", "json"], default="md", help="Markdown (default) or JSON")
+    export.set_defaults(handler=_export)
     return parser
 
 
@@ -134,6 +139,25 @@ def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
     failed = [c for c in checks if not c.ok]
     print(f"\n{len(checks) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.empathy.wrapup import export_document
+    from prompts import Prompts
+    from storage.db import make_engine, upgrade
+    from storage.empathy import find_session_for_export
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    session = find_session_for_export(engine, session_id=args.id)
+    if session is None:
+        print(f"workshop-bot: no empathy session {args.id}", file=sys.stderr)
+        return 1
+    sys.stdout.write(export_document(engine, Prompts(settings.prompts_dir), session, args.format,
+                                     datetime.now(UTC)))
+    return 0
 
 
 if __name__ == "__main__":
