@@ -58,7 +58,8 @@ def test_someone_else_cannot_edit_or_retire_but_can_suggest(bot: Bot, slack: Fak
     _click(bot, ids.EDIT, persona.id, "U0STRANGER")
     _click(bot, ids.RETIRE, persona.id, "U0STRANGER")
     answers = eventually(lambda: len(_ephemeral_answers(slack)) == 2 and _ephemeral_answers(slack))
-    assert "can edit it" in answers[0] and "can retire it" in answers[1] and "<@U0OWNER>" in answers[0]
+    joined = "\n".join(answers)  # the two clicks are answered in either order
+    assert "can edit it" in joined and "can retire it" in joined and "<@U0OWNER>" in answers[0]
     assert slack.calls_to("views.open") == []
 
     forged = bot.http.interactive(payloads.view_submission(
@@ -107,3 +108,24 @@ def test_the_form_checks_every_field_inline_and_loses_nothing(bot: Bot, slack: F
     dm = Dm(bot, "U0NEW")
     eventually(lambda: dm.posts())
     assert "<!here>" not in dm.last() and "Lena 🚀 &lt;!here&gt;" in dm.last()
+
+
+def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: FakeSlack) -> None:
+    persona = make_persona(bot, owner="U0OWNER")
+    old_form = json.dumps({"id": persona.id, "v": 1})
+    first = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter"),
+                                                          user="U0OWNER", private_metadata=old_form))
+    assert not first.body_text.strip()
+    second = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Student"),
+                                                           user="U0OWNER", private_metadata=old_form)).json()
+    assert "changed this persona since you opened the form" in second["errors"]["name"]
+    assert store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).role == "Commuter"
+
+
+def test_share_posts_the_card_in_the_channel(bot: Bot, slack: FakeSlack) -> None:
+    persona = make_persona(bot, owner="U0OWNER")
+    _click(bot, ids.SHARE, persona.id, "U0READER")
+    [posted] = eventually(lambda: slack.calls_to("response_url"))
+    assert posted.args["response_type"] == "in_channel" and "Shared by <@U0READER>" in blocks_text(
+        posted.args["blocks"])
+    assert ids.SHARE not in blocks_text(posted.args["blocks"]), "the shared card has no share button"

@@ -67,7 +67,7 @@ def build_evidence(prompts: Prompts, *, personas: Sequence[Persona], chosen: Per
 
 
 def build_no_personas(prompts: Prompts) -> dict:
-    return blocks.modal(callback_id="persona_info", title=prompts.part(TEMPLATE, "evidence_title"),
+    return blocks.modal(callback_id=ids.INFO_MODAL, title=prompts.part(TEMPLATE, "evidence_title"),
                         blocks=[blocks.section(prompts.part(TEMPLATE, "no_personas"))],
                         close=prompts.part(TEMPLATE, "close"))
 
