@@ -227,3 +227,17 @@ def test_a_name_taken_meanwhile_is_asked_again_then_the_persona_is_saved(bot: Bo
     assert "already an active persona called *Maya*" in asked_again and "Question 1 of 12" in asked_again
     assert "is saved as a proto-persona" in dm.say("Maya the second"), "the other answers are kept"
     assert [(p.name, p.role) for p in _personas(bot.engine)][1] == ("Maya the second", "Commuter")
+
+
+def test_a_redelivered_answer_is_applied_once(bot: Bot, slack: FakeSlack) -> None:
+    dm = _start(bot, "U0RETRY")
+    dm.say("Rita")
+    callback = payloads.event_callback(payloads.message_event("Pharmacist", user="U0RETRY", channel=dm.channel))
+    before = len(dm.posts())
+    assert bot.http.event(callback).status == 200
+    eventually(lambda: len(dm.posts()) == before + 1)
+    assert bot.http.event(callback, retry_num=1).status == 200  # Slack's redelivery, same event_id
+    assert "Question 4 of 12" in dm.say("Works nights"), "the redelivery did not move the conversation twice"
+    with Session(bot.engine) as db:
+        [row] = db.exec(select(Conversation)).all()
+    assert row.answers["values"]["role"] == "Pharmacist" and row.answers["values"]["context"] == "Works nights"
