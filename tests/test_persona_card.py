@@ -118,6 +118,7 @@ def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: 
     first = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter"),
                                                           user="U0OWNER", private_metadata=old_form))
     assert not first.body_text.strip()
+    eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).version == 2)
     second = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Student"),
                                                            user="U0OWNER", private_metadata=old_form)).json()
     assert "changed this persona since you opened the form" in second["errors"]["name"]
@@ -141,6 +142,6 @@ def test_a_configured_admin_may_edit_any_persona(slack: FakeSlack, engine: Engin
             ids.FORM_MODAL, form_values(owner_id="U0NEWOWNER"), user="U0ADMIN",
             private_metadata=json.dumps({"id": persona.id, "v": 1})))
         assert not response.body_text.strip()
-        assert store.get_persona(engine, team_id="T0001", persona_id=persona.id).owner_id == "U0NEWOWNER"
+        eventually(lambda: store.get_persona(engine, team_id="T0001", persona_id=persona.id).owner_id == "U0NEWOWNER")
     finally:
         admin_bot.close()
