@@ -1,4 +1,4 @@
-"""`workshop-bot run | db upgrade | doctor`: the only place that reads the environment
+"""`workshop-bot run | db upgrade | doctor | export`: the only place that reads the environment
 and starts the engine, the scheduler and the Slack connection."""
 
 from __future__ import annotations
@@ -55,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
+    export = commands.add_parser("export", help="print a session or a persona as Markdown or JSON")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona}")
+    session = kinds.add_parser("session", help="an empathy session, by the number shown on its board")
+    session.add_argument("id", type=int, help="the session number")
+    session.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    session.set_defaults(handler=_export_session)
+    persona = kinds.add_parser("persona", help="a persona, by name or id")
+    persona.add_argument("name", help="the persona's name or id")
+    persona.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    persona.add_argument("--team", default=None, help="workspace id, when the database serves several")
+    persona.set_defaults(handler=_export_persona)
     return parser
 
 
@@ -125,6 +136,17 @@ def _db(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_persona(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.personas.export import export_for_cli
+
+    text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
+    if error:
+        print(f"workshop-bot: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
 def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.doctor import run_checks
 
@@ -134,6 +156,25 @@ def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
     failed = [c for c in checks if not c.ok]
     print(f"\n{len(checks) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+def _export_session(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.empathy.wrapup import export_document
+    from prompts import Prompts
+    from storage.db import make_engine, upgrade
+    from storage.empathy import find_session_for_export
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    session = find_session_for_export(engine, session_id=args.id)
+    if session is None:
+        print(f"workshop-bot: no empathy session {args.id}", file=sys.stderr)
+        return 1
+    sys.stdout.write(export_document(engine, Prompts(settings.prompts_dir), session, args.format,
+                                     datetime.now(UTC)))
+    return 0
 
 
 if __name__ == "__main__":

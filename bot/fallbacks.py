@@ -41,6 +41,7 @@ def register(app: App, deps: Deps) -> None:
     app.view(ANYTHING)(handle_unknown_view)
     app.view_closed(ANYTHING)(lambda ack: ack())
     app.shortcut(ANYTHING)(handle_unknown_shortcut)
+    app.event("message")(lambda: None)  # messages no feature wants are acked, or Slack retries them
     app.error(handle_error)
 
 

@@ -58,3 +58,19 @@ class Dm:
         eventually(lambda: len(self.posts()) >= before + replies)
         new = self.posts()[before:]
         return "\n".join(p.get("text", "") + blocks_text(p.get("blocks") or []) for p in new)
+
+
+def form_values(**values: Any) -> dict[str, dict[str, Any]]:
+    """The persona form as Slack submits it; lists one item per line, like a person types them."""
+    from tests.slack_fake import payloads
+
+    merged = {**MAYA, "cadence_days": "90", "owner_id": "U0OWNER", **values}
+    shaped: dict[str, dict[str, Any]] = {}
+    for key, value in merged.items():
+        if key in ("confidence", "kind"):
+            shaped[key] = {"value": payloads.input_static_select(value)}
+        elif key == "owner_id":
+            shaped[key] = {"value": payloads.input_users_select(value)}
+        else:
+            shaped[key] = {"value": "\n".join(value) if isinstance(value, list) else value}
+    return shaped

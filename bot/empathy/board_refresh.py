@@ -3,8 +3,9 @@
 A change marks its session dirty; `flush_due()` re-renders each dirty session whose last update
 is at least `min_interval` old (on the injected clock) and sends it only when it differs from
 what was sent last. Handlers call `flush_due()` right after a change (so a lone click shows at
-once), the timer tick calls it, and in production `run()` calls it a few times a second so the
-tail of a burst lands within about a second. Tests drive it deterministically with the clock.
+once); a board that is dirty but not due yet gets one timer for when it is due, so the tail of a
+burst lands about a second later; the scheduler tick catches anything left. A timer that finds
+nothing due (a test's frozen FakeClock) does not re-arm, so tests stay driven by `bot.tick()`.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ class BoardRefresher:
         self.min_interval = timedelta(seconds=min_interval)
         self._lock = threading.Lock()
         self._dirty: set[Key] = set()
-        self._busy: set[Key] = set()
+        self._key_locks: dict[Key, threading.Lock] = {}
         self._last_sent_at: dict[Key, datetime] = {}
         self._last_digest: dict[Key, str] = {}
+        self._timers: dict[Key, threading.Timer] = {}
 
     def mark(self, team_id: str, session_id: int) -> None:
         with self._lock:
@@ -53,24 +55,56 @@ class BoardRefresher:
         with self._lock:
             return len(self._dirty)
 
-    def flush_due(self) -> int:
-        """Refresh every dirty board that may be refreshed now; returns how many were sent."""
+    def flush_due(self, *, wait: bool = False) -> int:
+        """Refresh every dirty board that may be refreshed now; returns how many were sent.
+
+        A board another thread is refreshing is skipped (left dirty, its timer armed) unless
+        `wait`: the tick waits, so after a tick every due board matches the database."""
         now = self.clock.now()
         with self._lock:
-            due = [key for key in self._dirty if key not in self._busy
-                   and now - self._last_sent_at.get(key, datetime.min.replace(tzinfo=now.tzinfo))
-                   >= self.min_interval]
+            due = [key for key in self._dirty if self._is_due(key, now)]
             for key in due:
                 self._dirty.discard(key)
-                self._busy.add(key)
+            for key in self._dirty - set(due):
+                self._arm(key, now)
         sent = 0
         for key in due:
-            try:
-                sent += self._flush(key, now)
-            finally:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+            if not lock.acquire(blocking=wait):
                 with self._lock:
-                    self._busy.discard(key)
+                    self._dirty.add(key)
+                    self._arm(key, now)
+                continue
+            try:
+                sent += self._flush(key, self.clock.now())
+            finally:
+                lock.release()
         return sent
+
+    def _is_due(self, key: Key, now: datetime) -> bool:
+        last = self._last_sent_at.get(key)
+        return last is None or now - last >= self.min_interval
+
+    def _arm(self, key: Key, now: datetime) -> None:
+        """One timer per waiting board, for when it is due (called with the lock held)."""
+        if key in self._timers:
+            return
+        last = self._last_sent_at.get(key)
+        delay = (self.min_interval - (now - last)).total_seconds() if last else 0.0
+        timer = threading.Timer(max(0.05, delay), self._on_timer, args=(key,))
+        timer.daemon = True
+        self._timers[key] = timer
+        timer.start()
+
+    def _on_timer(self, key: Key) -> None:
+        with self._lock:
+            self._timers.pop(key, None)
+            if not self._is_due(key, self.clock.now()):
+                return  # the clock did not move (tests): the next tick or change flushes it
+        try:
+            self.flush_due()
+        except Exception:
+            log.exception("board refresh failed")
 
     def _flush(self, key: Key, now: datetime) -> int:
         try:
@@ -96,11 +130,3 @@ class BoardRefresher:
             self._last_sent_at[key] = now
             self._last_digest[key] = digest
         return 1
-
-    def run(self, stop: threading.Event, *, every: float = 0.2) -> None:
-        """The production loop (the CLI runs it in a thread); tests call `flush_due()` instead."""
-        while not stop.wait(every):
-            try:
-                self.flush_due()
-            except Exception:
-                log.exception("board refresh failed")

@@ -81,8 +81,9 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
                          minutes_left=math.ceil(seconds_left(session, state.now) / 60),
                          number=session.phase_index + 1, total=len(agenda))),
         blocks.context(t("counts", items=[(name(key), len(by_section[key])) for key in sections])),
-        blocks.context(t("participants", users=shown_people,
-                         more=len(state.participants) - len(shown_people))),
+        blocks.context(t("participants_count", count=len(state.participants)) if session.anonymous and
+                       state.participants else t("participants", users=shown_people,
+                                                 more=len(state.participants) - len(shown_people))),
         blocks.divider(),
     ]
     hidden_total = 0

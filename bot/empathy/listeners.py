@@ -9,12 +9,15 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.commands import CommandCall
 from bot.deps import Deps
-from bot.empathy import ids, views
+from bot.empathy import controls, ids, participation, views
 from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
 from bot.empathy.board_view import BoardState, board_fallback_text, build_board
+from bot.empathy.common import team_of, user_of
+from bot.empathy.session_flow import SessionFlow
 from bot.modal_values import ModalValues
 from storage import empathy as store
 
@@ -24,30 +27,49 @@ CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted
 
 
 def register(app: App, deps: Deps) -> None:
+    flow = SessionFlow(deps)
+    deps.ticks["empathy"] = flow.run_due
+
     def handle_start_command(call: CommandCall) -> None:
         call.ack()
         call.client.views_open(trigger_id=call.trigger_id,
                                view=views.build_start_modal(deps.prompts, channel_id=call.channel_id))
 
+    def handle_start_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=views.build_start_modal(deps.prompts, channel_id=""))
+
     def handle_start_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         form = ModalValues(body["view"])
-        errors = _start_errors(deps, form)
+        errors = _start_errors(deps, form, body)
         if errors:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        _start_session(deps, client, body, form)
+        _start_session(deps, flow, client, body, form)
 
     deps.commands.add("/empathy", "start", handle_start_command,
                       summary=deps.prompts.part("empathy/help", "start"))
     app.view(ids.START_MODAL)(handle_start_submission)
+    app.action(ids.START_FROM_HOME)(handle_start_from_home)
+    participation.register(app, deps, flow)
+    controls.register(app, deps, flow)
 
 
-def _start_errors(deps: Deps, form: ModalValues) -> dict[str, str]:
+def _channel(body: dict[str, Any]) -> str:
+    """The picked channel (always there from the App Home), else the slash command's channel."""
+    values = body["view"].get("state", {}).get("values", {})
+    picked = (values.get(ids.CHANNEL_BLOCK, {}).get("value") or {}).get("selected_conversation")
+    return picked or body["view"].get("private_metadata") or ""
+
+
+def _start_errors(deps: Deps, form: ModalValues, body: dict[str, Any]) -> dict[str, str]:
     def t(macro: str, **kw: object) -> str:
         return deps.prompts.part(views.MODAL, macro, **kw)
 
     errors: dict[str, str] = {}
+    if not _channel(body):
+        errors[ids.CHANNEL_BLOCK] = t("error_channel")
     for block in (ids.SUBJECT_BLOCK, ids.GOAL_BLOCK):
         if not form.text(block):
             errors[block] = t("error_required")
@@ -64,11 +86,10 @@ def _start_errors(deps: Deps, form: ModalValues) -> dict[str, str]:
     return errors
 
 
-def _start_session(deps: Deps, client: WebClient, body: dict[str, Any], form: ModalValues) -> None:
+def _start_session(deps: Deps, flow: SessionFlow, client: WebClient, body: dict[str, Any],
+                   form: ModalValues) -> None:
     """Create the session and post its board; if Slack refuses the channel, undo and explain."""
-    team_id = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
-    user_id = body["user"]["id"]
-    channel_id = body["view"]["private_metadata"]
+    team_id, user_id, channel_id = team_of(body), user_of(body), _channel(body)
     canvas = form.selected(ids.CANVAS_BLOCK) or "classic"
     canvas = canvas if canvas in CANVASES else "classic"
     minutes = form.integer(ids.DURATION_BLOCK) or 30
@@ -91,6 +112,22 @@ def _start_session(deps: Deps, client: WebClient, body: dict[str, Any], form: Mo
         log.info("could not post a board in %s: %s", channel_id, error)
         key = "cannot_post" if error in CANNOT_POST else "post_failed"
         text = deps.prompts.part("empathy/errors", key, channel=channel_id, error=error)
-        client.chat_postMessage(channel=user_id, text=text)
+        _tell_privately(client, body, user_id, text)
         return
     store.mark_board_posted(deps.engine, team_id=team_id, session_id=session.id, board_ts=posted["ts"])
+    session = store.get_session(deps.engine, team_id=team_id, session_id=session.id) or session
+    flow.phase_started(session)
+    flow.changed(session, urgent=True)
+
+
+def _tell_privately(client: WebClient, body: dict[str, Any], user_id: str, text: str) -> None:
+    """Ephemeral in the picked channel through the modal's response_url (works where the bot can't
+    post); without one, a DM."""
+    urls = [u.get("response_url") for u in body.get("response_urls") or [] if u.get("response_url")]
+    try:
+        if urls:
+            WebhookClient(urls[0]).send(text=text, response_type="ephemeral")
+        else:
+            client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as exc:
+        log.warning("could not tell %s why the session did not start: %s", user_id, exc.response.get("error"))

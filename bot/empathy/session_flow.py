@@ -31,7 +31,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.deps import Deps
 from bot.empathy import board_view, ids, wrapup
-from bot.empathy.agenda import Phase, build_agenda, phase_at
+from bot.empathy.agenda import CANVASES, Phase, build_agenda, phase_at
 from bot.empathy.board_refresh import BoardRefresher
 from storage import empathy as store
 from storage import empathy_notes as notes_store
@@ -41,7 +41,7 @@ from storage.models import EmpathySession
 log = logging.getLogger(__name__)
 FACILITATION = "empathy/facilitation"
 WARN_SECONDS = 60
-IDLE_SECONDS = 120
+IDLE_SECONDS = 90
 EXTEND_SECONDS = 120
 VOTES_PER_NOTE = 3
 
@@ -89,6 +89,32 @@ class SessionFlow:
 
     def phase(self, session: EmpathySession) -> Phase:
         return phase_at(self.agenda(session), session.phase_index)
+
+    def sections(self, session: EmpathySession) -> tuple[str, ...]:
+        return CANVASES[session.canvas]
+
+    def control(self, session: EmpathySession, act: str, *, by: str) -> bool:
+        """A facilitator button (already checked: facilitator, current phase). False: lost a race."""
+        engine, now, key = self.deps.engine, self.deps.clock.now(), dict(team_id=session.team_id,
+                                                                           session_id=session.id)
+        name = self.deps.prompts.part("empathy/phases", "name", key=self.phase(session).key)
+        if act == "next":
+            return self.advance(session, from_index=session.phase_index)
+        if act == "end":
+            return self.end(session, by=by)
+        if act == "extend":
+            won = phases.extend(engine, **key, phase_index=session.phase_index, seconds=EXTEND_SECONDS)
+            message = self.deps.prompts.part(FACILITATION, "extended", by=by, name=name)
+        elif session.status == "paused":
+            won = phases.resume(engine, **key, phase_index=session.phase_index, now=now)
+            message = self.deps.prompts.part(FACILITATION, "resumed", by=by)
+        else:
+            won = phases.pause(engine, **key, phase_index=session.phase_index, now=now)
+            message = self.deps.prompts.part(FACILITATION, "paused", by=by)
+        if won:
+            self.say(session, message)
+            self.changed(session, urgent=True)
+        return won
 
     def advance(self, session: EmpathySession, *, from_index: int) -> bool:
         """Leave phase `from_index` (time up or Next phase); after the wrap-up the session finishes."""
@@ -170,7 +196,7 @@ class SessionFlow:
                     self._step(session, self.deps.clock.now())
                 except Exception:
                     log.exception("session %s: due work failed; retried at the next tick", session.id)
-        self.boards.flush_due()
+        self.boards.flush_due(wait=True)
 
     def _step(self, session: EmpathySession, now: datetime) -> None:
         phase = self.phase(session)

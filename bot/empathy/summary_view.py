@@ -61,7 +61,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
         top = [(blocks.clip(n.text, chars), n.votes) for n in notes[:TOP_PER_SECTION]]
         out.append(blocks.section(t("section", name=name(key), count=len(notes), notes=top)
                                   if notes else t("empty_section", name=name(key))))
-    if outcome.participants:
+    if outcome.participants and not session.anonymous:
         out.append(blocks.context(t("participants", users=outcome.participants[:30],
                                     more=max(0, len(outcome.participants) - 30))))
     out.append(blocks.context(t("hypothesis")))

@@ -7,14 +7,17 @@ the summary is posted once. The image goes up with `files_upload_v2` into the se
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.engine import Engine
 
 from bot.deps import Deps
 from bot.empathy import summary_view
 from bot.render import empathy_export
 from bot.render.empathy_canvas import render_canvas
+from prompts import Prompts
 from storage import empathy as store
 from storage import empathy_notes as notes_store
 from storage.models import EmpathySession
@@ -24,11 +27,15 @@ SUMMARY = summary_view.SUMMARY
 
 
 def outcome(deps: Deps, session: EmpathySession) -> summary_view.Outcome:
-    end = session.finished_at or deps.clock.now()
+    return outcome_at(deps.engine, session, deps.clock.now())
+
+
+def outcome_at(engine: Engine, session: EmpathySession, now: datetime) -> summary_view.Outcome:
+    end = session.finished_at or now
     return summary_view.Outcome(
         session=session,
-        notes=notes_store.list_voted_notes(deps.engine, team_id=session.team_id, session_id=session.id),
-        participants=store.list_participants(deps.engine, team_id=session.team_id, session_id=session.id),
+        notes=notes_store.list_voted_notes(engine, team_id=session.team_id, session_id=session.id),
+        participants=store.list_participants(engine, team_id=session.team_id, session_id=session.id),
         minutes=max(0, round((end - session.created_at).total_seconds() / 60)),
     )
 
@@ -53,10 +60,15 @@ def post_summary(deps: Deps, session: EmpathySession) -> None:
 
 
 def export_text(deps: Deps, session: EmpathySession, fmt: str) -> str:
-    found = outcome(deps, session)
-    document = empathy_export.build_export(deps.prompts, session=session, notes=found.notes,
+    return export_document(deps.engine, deps.prompts, session, fmt, deps.clock.now())
+
+
+def export_document(engine: Engine, prompts: Prompts, session: EmpathySession, fmt: str, now: datetime) -> str:
+    """The session as Markdown or JSON; the CLI calls this without a Slack connection."""
+    found = outcome_at(engine, session, now)
+    document = empathy_export.build_export(prompts, session=session, notes=found.notes,
                                            participants=found.participants)
-    return empathy_export.render(deps.prompts, document, fmt)
+    return empathy_export.render(prompts, document, fmt)
 
 
 def send_export(deps: Deps, client: WebClient, session: EmpathySession, *, user_id: str, fmt: str) -> None:

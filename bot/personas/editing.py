@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.personas import cards, form, ids, lifecycle
-from bot.personas.subject import editor_view
 from storage import persona_evidence
 from storage import personas as store
 
@@ -24,13 +23,6 @@ REPLIES = "personas/replies"
 
 
 def register(app: App, deps: Deps) -> None:
-    def handle_edit_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        value = body["actions"][0].get("value") or ""
-        persona_id = int(value) if value.isdigit() else 0
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=editor_view(deps, body["team"]["id"], persona_id, body["user"]["id"]))
-
     def handle_form_command(call: CommandCall) -> None:
         call.ack()
         call.client.views_open(trigger_id=call.trigger_id, view=form.build_form(
@@ -74,7 +66,6 @@ def register(app: App, deps: Deps) -> None:
         text = deps.prompts.part(REPLIES, key, name=done.persona.name, version=done.persona.version)
         _send_card(deps, client, user_id, done.persona, text)
 
-    app.action(ids.EDIT)(handle_edit_button)
     app.view(ids.FORM_MODAL)(handle_submission)
     deps.commands.add("/persona", "form", handle_form_command, summary=deps.prompts.part(REPLIES, "help_form"))
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.fallbacks import tell_user
-from bot.personas import capture, cards, editing, ids
+from bot.personas import capture, card_actions, cards, editing, export, ids
 from bot.personas.subject import PersonaSubject
 from storage import personas as store
 
@@ -61,12 +61,31 @@ def register(app: App, deps: Deps) -> None:
         shown = cards.card(deps, persona, intro=t("shared", user=body["user"]["id"]))
         respond(response_type="in_channel", replace_original=False, delete_original=False, **shown)
 
+    def handle_export(call: CommandCall) -> None:
+        persona, candidates = cards.find_one(deps, call.team_id, call.raw_args.strip()) if call.raw_args.strip() \
+            else (None, [])
+        if persona is None:
+            wanted = call.raw_args.strip()
+            text = t("which_export") if not wanted else t("ambiguous", name=wanted, names=[
+                p.name for p in candidates[:10]]) if candidates else t("not_found", name=wanted)
+            call.ack(**ephemeral(text))
+            return
+        call.ack(**ephemeral(t("export_sent", name=persona.name)))
+        data = export.build_export(deps.engine, persona)
+        channel = call.client.conversations_open(users=call.user_id)["channel"]["id"]
+        call.client.files_upload_v2(channel=channel, initial_comment=t("export_comment", name=persona.name),
+                                    file_uploads=[{"content": export.render(deps.prompts, data, fmt),
+                                                   "filename": export.filename(persona, fmt),
+                                                   "title": export.filename(persona, fmt)} for fmt in ("md", "json")])
+
     deps.commands.add("/persona", "list", handle_list, summary=t("help_list"))
+    deps.commands.add("/persona", "export", handle_export, usage="NAME", summary=t("help_export"))
     deps.commands.add("/persona", "show", handle_show, usage="NAME", summary=t("help_show"))
     app.action(ids.SHOW)(handle_show_button)
     app.action(ids.SHARE)(handle_share)
     editing.register(app, deps)
     capture.register(app, deps)
+    card_actions.register(app, deps)
 
 
 def _persona(deps: Deps, body: dict[str, Any]) -> Any:

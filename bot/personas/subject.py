@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.deps import Deps
-from bot.personas import form, lifecycle
+from bot.personas import form, ids, lifecycle
 from bot.review_subjects import SubjectInfo
 from storage import personas as store
 
@@ -60,10 +60,10 @@ def editor_view(deps: Deps, team_id: str, persona_id: int, user_id: str) -> dict
         return deps.prompts.part(form.TEMPLATE, macro, **kw)
 
     if persona is None or persona.status != "active":
-        return blocks.modal(callback_id="persona_info", title=t("not_allowed_title"),
+        return blocks.modal(callback_id=ids.INFO_MODAL, title=t("not_allowed_title"),
                             blocks=[blocks.section(t("gone"))], close=t("close"))
     if not lifecycle.may_manage(deps, persona, user_id):
-        return blocks.modal(callback_id="persona_info", title=t("not_allowed_title"),
+        return blocks.modal(callback_id=ids.INFO_MODAL, title=t("not_allowed_title"),
                             blocks=[blocks.section(t("not_allowed", name=persona.name, owner=persona.owner_id))],
                             close=t("close"))
     return form.build_form(deps.prompts, persona=persona, owner_id=persona.owner_id,

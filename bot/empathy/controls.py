@@ -1,0 +1,129 @@
+"""Facilitator controls, the private ballot and exports.
+
+Facilitator buttons carry `session:phase`: only the facilitator may use them (others get a
+polite no) and a button from an earlier phase is answered as stale instead of acting twice.
+A ballot submission replaces the voter's whole choice, so retries never double-count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.empathy import ballot_view, ids, wrapup
+from bot.empathy.common import NOTES, action_value, is_live, load, tell, user_of
+from bot.empathy.session_flow import VOTES_PER_NOTE, SessionFlow
+from bot.render.empathy_export import FORMATS
+from storage import empathy as store
+from storage import empathy_notes as notes_store
+from storage import empathy_votes as votes_store
+from storage.models import EmpathySession
+
+BALLOT = ballot_view.BALLOT
+
+
+def register(app: App, deps: Deps, flow: SessionFlow) -> None:
+    def t(template: str, macro: str, **kw: object) -> str:
+        return deps.prompts.part(template, macro, **kw)
+
+    def control(act: str) -> Any:
+        def handle(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+            ack()
+            session, phase_index = load(deps, body, action_value(body))
+            user = user_of(body)
+            if not is_live(session):
+                tell(client, body, t(NOTES, "session_over"))
+            elif user != session.facilitator_id:
+                tell(client, body, t(NOTES, "facilitator_only", facilitator=session.facilitator_id))
+            elif phase_index != session.phase_index or not flow.control(session, act, by=user):
+                tell(client, body, t(NOTES, "stale_phase"))
+        return handle
+
+    def ballot(session: EmpathySession, user: str, page: int) -> dict:
+        notes = notes_store.list_voted_notes(deps.engine, team_id=session.team_id, session_id=session.id)
+        notes.sort(key=lambda n: (flow.sections(session).index(n.quadrant)
+                                  if n.quadrant in flow.sections(session) else 99, n.id))
+        mine = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user)
+        return ballot_view.build_ballot(deps.prompts, session=session, notes=notes, ballot=mine, page=page,
+                                        per_note=VOTES_PER_NOTE)
+
+    def voting(session: EmpathySession | None) -> bool:
+        return is_live(session) and flow.phase(session).kind == "vote"
+
+    def handle_open_ballot(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        session, _ = load(deps, body, action_value(body))
+        if not voting(session):
+            tell(client, body, t(BALLOT, "not_open"))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=ballot(session, user_of(body), 1))
+        notes_store.join(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user_of(body),
+                         now=deps.clock.now())
+
+    def handle_ballot_page(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        session, page = load(deps, body, action_value(body))
+        if voting(session):
+            client.views_update(view_id=body["view"]["id"], view=ballot(session, user_of(body), page or 1))
+
+    def handle_ballot_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        view, user = body["view"], user_of(body)
+        session, _ = load(deps, body, view.get("private_metadata") or "")
+        votes = ballot_view.read_ballot(view["state"]["values"], VOTES_PER_NOTE)
+        first = next(iter(view["state"]["values"]), ids.VOTE_BLOCK_PREFIX)
+        if not voting(session):
+            ack(response_action="errors", errors={first: t(BALLOT, "error_closed")})
+            return
+        try:
+            votes_store.set_ballot(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user,
+                                   votes=votes, budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
+        except votes_store.BallotError as exc:
+            current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id,
+                                             user_id=user)
+            kept = sum(count for note_id, count in current.items() if note_id not in votes)
+            text = (t(BALLOT, "error_budget", votes=session.votes_per_person, spent=kept + sum(votes.values()))
+                    if str(exc) == "budget" else t(BALLOT, "error_gone"))
+            ack(response_action="errors", errors={first: text})
+            return
+        ack()
+        spent = votes_store.votes_spent(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user)
+        tell(client, body, t(BALLOT, "saved", spent=spent, votes=session.votes_per_person),
+             channel=session.channel_id)
+        flow.changed(session)
+
+    def handle_export(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        session, _ = load(deps, body, action_value(body).split(":")[0])
+        fmt = action_value(body).rpartition(":")[2]
+        if session is None or session.status == "starting" or fmt not in FORMATS:
+            tell(client, body, t(wrapup.SUMMARY, "export_not_found"))
+            return
+        wrapup.send_export(deps, client, session, user_id=user_of(body), fmt=fmt)
+        tell(client, body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"))
+
+    def handle_export_command(call: Any) -> None:
+        call.ack()
+        raw = call.args[0] if call.args else ""
+        fmt = call.args[1] if len(call.args) > 1 else "md"
+        session = (store.get_session(deps.engine, team_id=call.team_id, session_id=int(raw))
+                   if raw.isdigit() else None)
+        if session is None or session.status == "starting" or fmt not in FORMATS:
+            tell(call.client, call.body, t(wrapup.SUMMARY, "export_not_found"))
+            return
+        wrapup.send_export(deps, call.client, session, user_id=call.user_id, fmt=fmt)
+        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"))
+
+    for act, action_id in (("next", ids.NEXT_PHASE), ("extend", ids.EXTEND), ("pause", ids.PAUSE),
+                           ("end", ids.END)):
+        app.action(action_id)(control(act))
+    app.action(ids.OPEN_BALLOT)(handle_open_ballot)
+    app.action(ids.BALLOT_PAGE)(handle_ballot_page)
+    app.action(f"{ids.BALLOT_PAGE}_next")(handle_ballot_page)
+    app.view(ids.BALLOT_MODAL)(handle_ballot_submission)
+    app.action(ids.EXPORT)(handle_export)
+    app.action(ids.EXPORT_JSON)(handle_export)
+    deps.commands.add("/empathy", "export", handle_export_command, usage="SESSION [md|json]",
+                      summary=deps.prompts.part("empathy/help", "export"))

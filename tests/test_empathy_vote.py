@@ -1,0 +1,80 @@
+"""The dot-vote: a private ballot per person, 5 votes, at most 3 on one note, changeable until
+the vote ends; retries and double clicks never count twice."""
+
+from __future__ import annotations
+
+from bot.empathy import ids
+from tests.harness import Bot, eventually
+from tests.slack_fake import FakeSlack
+from tests.test_empathy_support import Workshop, texts_of
+
+
+def _to_vote(w: Workshop) -> list[int]:
+    """Three notes in Says, then straight to the vote (phase 8 of 9)."""
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: w.phase_index() == 1)
+    w.add_notes("U0ANA", "slow\ncrashes")
+    w.add_notes("U0BEN", "too many steps")
+    for phase in range(1, 7):
+        w.control(ids.NEXT_PHASE, phase=phase)
+        eventually(lambda phase=phase: w.phase_index() == phase + 1)
+    return [n.id for n in w.notes()]
+
+
+def test_each_participant_gets_a_private_ballot_and_spends_at_most_five(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    slow, crashes, steps = _to_vote(w)
+    def invites() -> list[str]:
+        return sorted(c.args["user"] for c in slack.calls_to("chat.postEphemeral")
+                      if ids.OPEN_BALLOT in str(c.args.get("blocks")))
+    eventually(lambda: len(invites()) == 2)
+    assert invites() == ["U0ANA", "U0BEN"]
+    assert any("dot-vote" in t for t in w.thread())
+
+    view = w.open_modal(ids.OPEN_BALLOT, "U0CAROL")
+    assert all(note in texts_of(view["blocks"]) for note in ("slow", "crashes", "too many steps"))
+    w.vote("U0CAROL", {slow: 3, steps: 2})
+    assert w.votes() == {("U0CAROL", slow): 3, ("U0CAROL", steps): 2}
+    assert "U0CAROL" in w.participants()
+
+    answer = w.vote("U0CAROL", {slow: 3, steps: 2, crashes: 1}, wait=False)
+    body = answer.json()
+    assert body["response_action"] == "errors" and "you have 5" in str(body["errors"])
+    assert w.votes() == {("U0CAROL", slow): 3, ("U0CAROL", steps): 2}
+
+    w.vote("U0CAROL", {slow: 9, steps: 0, crashes: 1})  # a forged 9 counts as the maximum, 3
+    assert w.votes() == {("U0CAROL", slow): 3, ("U0CAROL", crashes): 1}
+    eventually(lambda: any("used 4 of 5" in t for t in w.ephemerals("U0CAROL")))
+
+
+def test_a_retried_ballot_never_counts_twice_and_the_board_shows_the_totals(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    slow, _, steps = _to_vote(w)
+    view = w.open_modal(ids.OPEN_BALLOT, "U0ANA")
+    values = {f"{ids.VOTE_BLOCK_PREFIX}{slow}": {"value": {"type": "static_select", "selected_option": {
+        "text": {"type": "plain_text", "text": "2 votes"}, "value": "2"}}}}
+    for _ in range(3):
+        w.submit_ballot("U0ANA", view, values)
+    w.vote("U0BEN", {slow: 1, steps: 1})
+    w.settle()
+
+    assert w.votes() == {("U0ANA", slow): 2, ("U0BEN", slow): 1, ("U0BEN", steps): 1}
+    assert "`3 votes`" in w.board_text()
+
+
+def test_voting_closes_with_the_phase_and_earlier_votes_stay(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.click(ids.OPEN_BALLOT, "U0EARLY")
+    eventually(lambda: any("Voting isn't open" in t for t in w.ephemerals("U0EARLY")))
+    slow, _, _ = _to_vote(w)
+    view = w.open_modal(ids.OPEN_BALLOT, "U0ANA")
+    w.vote("U0ANA", {slow: 1})
+
+    bot.clock.advance(minutes=5)
+    bot.tick()
+    assert w.phase_index() == 8
+    answer = w.submit_ballot("U0ANA", view, {f"{ids.VOTE_BLOCK_PREFIX}{slow}": {"value": {
+        "type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "3"}, "value": "3"}}}},
+        wait=False)
+    assert "Voting has ended" in str(answer.json()["errors"])
+    assert w.votes() == {("U0ANA", slow): 1}

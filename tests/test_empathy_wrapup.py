@@ -1,0 +1,141 @@
+"""The end of a session: the summary and the canvas image in the thread, the persona hand-off,
+exports (button and CLI); and the two other ways in and out: the App Home start button and a
+channel the bot cannot post to."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from bot.empathy import ids
+from tests.harness import Bot, eventually
+from tests.slack_fake import FakeSlack, payloads
+from tests.test_empathy_support import Workshop, as_dict, start_form, texts_of
+
+
+def _played(w: Workshop) -> Workshop:
+    """Notes in two sections, a vote, then time runs out into the wrap-up."""
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: w.phase_index() == 1)
+    w.add_notes("U0ANA", "I want it on my phone\n<!here> look")
+    w.add_notes("U0BEN", "Where is my order?")
+    w.control(ids.NEXT_PHASE, phase=1)
+    eventually(lambda: w.phase_index() == 2)
+    w.add_notes("U0ANA", "Is this safe to pay?")
+    for phase in range(2, 7):
+        w.control(ids.NEXT_PHASE, phase=phase)
+        eventually(lambda phase=phase: w.phase_index() == phase + 1)
+    phone, _, order, safe = (n.id for n in w.notes())
+    w.vote("U0ANA", {order: 3, safe: 1})
+    w.vote("U0BEN", {order: 1, phone: 2})
+    w.bot.clock.advance(minutes=5)
+    w.bot.tick()
+    assert w.phase_index() == 8
+    eventually(lambda: w.slack.calls_to("files.completeUploadExternal"))
+    return w
+
+
+def test_wrap_up_posts_summary_image_and_persona_button_in_the_thread(bot: Bot, slack: FakeSlack) -> None:
+    w = _played(Workshop(bot, slack).start())
+
+    [summary] = [c.args for c in slack.calls_to("chat.postMessage") if "Summary of the empathy map" in c.args["text"]]
+    assert summary["thread_ts"] == w.board_ts and summary["channel"] == w.channel
+    text = texts_of(summary["blocks"])
+    assert text.index("Where is my order?") < text.index("I want it on my phone"), "most-voted first"
+    assert "4 notes" in text and "2 participants" in text and "7 votes" in text
+    assert "&lt;!here&gt;" in text and "<!here>" not in text
+    button = next(e for b in as_dict(summary["blocks"]) if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == "persona_from_session")
+    assert button["action_id"] == ids.PERSONA_FROM_SESSION and button["value"] == str(w.session_id)
+
+    done = slack.last("files.completeUploadExternal").args
+    assert done["channel_id"] == w.channel and done["thread_ts"] == w.board_ts
+    [upload] = slack.calls_to("upload")
+    assert slack.uploads[upload.args["file_id"]].startswith(b"\x89PNG")
+
+    bot.clock.advance(minutes=2)
+    bot.tick()
+    bot.tick()
+    assert w.row().status == "finished"
+    assert len([t for t in w.thread() if "The session is over" in t]) == 1
+    assert len([c for c in slack.calls_to("chat.postMessage") if "Summary of" in c.args["text"]]) == 1
+    assert "Session finished" in w.board_text() and ids.EXPORT in w.board_text()
+
+
+def test_export_buttons_send_markdown_and_json_privately(bot: Bot, slack: FakeSlack) -> None:
+    w = _played(Workshop(bot, slack).start(anonymous=True))
+    uploads = len(slack.calls_to("files.completeUploadExternal"))
+    w.click(ids.EXPORT, "U0CAROL", f"{w.session_id}:md")
+    w.click(ids.EXPORT_JSON, "U0CAROL", f"{w.session_id}:json")
+    calls = slack.wait_for("files.completeUploadExternal", uploads + 2)[uploads:]
+    assert {c.args["channel_id"] for c in calls} == {"DU0CAROL"}, "into the person's DM"
+    contents = [slack.uploads[f["id"]] for c in calls for f in as_dict(c.args["files"])]
+    markdown = next(c for c in contents if c.startswith(b"# Empathy map"))
+    assert b"## Says" in markdown and b"Where is my order? (4 votes)" in markdown
+    document = json.loads(next(c for c in contents if c.startswith(b"{")))
+    assert document["note_count"] == 4 and document["session"]["anonymous"] is True
+    assert "author" not in json.dumps(document["sections"]), "anonymous exports carry no authors"
+
+
+def test_the_cli_exports_a_session(bot: Bot, slack: FakeSlack, engine: Engine, tmp_path: Path) -> None:
+    w = _played(Workshop(bot, slack).start())
+    script = shutil.which("workshop-bot", path=str(Path(sys.executable).parent)) or "workshop-bot"
+    env = {**os.environ, "DATABASE_URL": str(engine.url)}
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        env.pop(name, None)
+    result = subprocess.run([script, "export", "session", str(w.session_id), "--format", "json"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    says = next(s for s in document["sections"] if s["key"] == "says")
+    assert says["notes"][0] == {"text": "Where is my order?", "votes": 4, "author": "U0BEN"}
+    markdown = subprocess.run([script, "export", "session", str(w.session_id)], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+    assert markdown.stdout.startswith("# Empathy map: First-time buyer on mobile")
+    missing = subprocess.run([script, "export", "session", "999"], env=env, cwd=tmp_path, capture_output=True,
+                             text=True, timeout=60)
+    assert missing.returncode == 1 and "no empathy session 999" in missing.stderr
+
+
+def test_start_from_the_app_home_asks_for_the_channel(bot: Bot, slack: FakeSlack) -> None:
+    home = payloads.modal_view("home", view_id="VHOME")
+    home["type"] = "home"
+    bot.http.interactive(payloads.block_actions(ids.START_FROM_HOME, value="start", user="U0FACIL", view=home))
+    view = slack.wait_for("views.open")[0].args["view"]
+    view = as_dict(view)
+    assert view["callback_id"] == ids.START_MODAL and not view.get("private_metadata")
+    assert any(b.get("block_id") == ids.CHANNEL_BLOCK for b in view["blocks"])
+
+    missing = bot.http.interactive(payloads.view_submission(ids.START_MODAL, start_form(), user="U0FACIL"))
+    assert ids.CHANNEL_BLOCK in missing.json()["errors"]
+    bot.http.interactive(payloads.view_submission(ids.START_MODAL, start_form(channel="C0PICKED"), user="U0FACIL"))
+    board = slack.wait_for("chat.postMessage")[0].args
+    assert board["channel"] == "C0PICKED" and "First-time buyer" in texts_of(board["blocks"])
+
+
+def test_a_channel_the_bot_cannot_post_to_gets_a_clear_private_answer_and_leaves_nothing(
+        bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack, channel="C0PRIVATE")
+    for error in ("not_in_channel", "is_archived"):
+        slack.fail_next("chat.postMessage", error)
+        submission = payloads.view_submission(ids.START_MODAL, start_form(channel="C0PRIVATE"), user="U0FACIL")
+        submission["response_urls"] = [{"block_id": ids.CHANNEL_BLOCK, "action_id": "value",
+                                        "channel_id": "C0PRIVATE", "response_url": slack.response_url("actions")}]
+        assert bot.http.interactive(submission).status == 200
+    answers = slack.wait_for("response_url", 2)
+    assert all(a.args["response_type"] == "ephemeral" and "/invite @workshop-bot" in a.args["text"]
+               for a in answers)
+    assert "is_archived" in answers[1].args["text"]
+    slack.fail_next("chat.postMessage", "not_in_channel")
+    bot.http.interactive(payloads.view_submission(ids.START_MODAL, start_form(channel="C0PRIVATE"), user="U0FACIL"))
+    dm = eventually(lambda: [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "U0FACIL"])
+    assert "invite" in dm[0].args["text"]
+    assert w.sessions() == []
+    bot.tick()
+    assert [c.method for c in slack.calls if c.method in ("chat.update", "chat.postEphemeral")] == []
