@@ -128,10 +128,11 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         session = (store.get_session(deps.engine, team_id=call.team_id, session_id=int(raw))
                    if raw.isdigit() else None)
         if session is None or session.status == "starting" or fmt not in FORMATS:
-            tell(call.client, call.body, t(wrapup.SUMMARY, "export_not_found"))
+            tell(call.client, call.body, t(wrapup.SUMMARY, "export_not_found"), channel=call.channel_id)
             return
         wrapup.send_export(deps, call.client, session, user_id=call.user_id, fmt=fmt)
-        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"))
+        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"),
+             channel=call.channel_id)
 
     for act, action_id in (("next", ids.NEXT_PHASE), ("extend", ids.EXTEND), ("pause", ids.PAUSE),
                            ("end", ids.END)):
