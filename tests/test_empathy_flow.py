@@ -16,6 +16,7 @@ from tests.test_empathy_support import Workshop
 def test_phases_post_their_prompt_warn_a_minute_before_and_advance_at_time_up(bot: Bot, slack: FakeSlack) -> None:
     w = Workshop(bot, slack).start()  # 30 min classic: intro 5 min, six sections of 3 min, vote 5, wrap-up 2
     assert "5 min left" in w.board_text() and "Who and goal" in w.board_text()
+    assert f"session #{w.session_id}" in w.board_text()
 
     bot.clock.advance(minutes=4, seconds=1)
     bot.tick()

@@ -108,3 +108,40 @@ def test_a_claim_abandoned_by_a_crashed_process_is_taken_over_once_after_the_lea
     bot.tick()
     assert len(dms(slack, "U0OWNER")) == 1
     assert review_rows(bot.engine, journey_id)[0].state == "sent"
+
+
+def _history_from(slack: FakeSlack):
+    """conversations.history over what the fake holds (the one Web API method the fake lacks)."""
+    def answer(args: dict) -> dict:
+        oldest = float(args.get("oldest") or 0)
+        messages = [m for (channel, ts), m in slack.messages.items()
+                    if channel == args["channel"] and float(ts) >= oldest]
+        return {"messages": sorted(messages, key=lambda m: m["ts"], reverse=True), "has_more": False}
+    return answer
+
+
+def test_a_post_slack_accepted_without_answering_in_time_is_not_sent_again(
+        bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    clock.set(MONDAY_NOON_LONDON)
+    install(bot.deps)
+    journey_id = add_journey(bot.engine, name="Slow", owner="U0OWNER", due=clock.now(), created=clock.now())
+    slack.override("conversations.history", _history_from(slack))
+
+    def slow_post(args: dict) -> dict:
+        posted = slack.workspace.chat_post_message(args)  # Slack accepts the nudge...
+        time.sleep(0.6)  # ...but answers after the client gave up
+        return posted
+
+    slack.override("chat.postMessage", slow_post)
+    bot.deps.client.timeout = 0.3
+    bot.tick()
+    slack.override("chat.postMessage", slack.workspace.chat_post_message)
+    bot.deps.client.timeout = 15
+    assert review_rows(bot.engine, journey_id)[0].state == "sending"
+
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    bot.tick()
+    bot.tick()
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    [row] = review_rows(bot.engine, journey_id)
+    assert row.state == "sent" and row.message_ts
