@@ -51,10 +51,6 @@ class BoardRefresher:
             self._dirty.add((team_id, session_id))
             self._last_sent_at.pop((team_id, session_id), None)
 
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._dirty)
-
     def flush_due(self, *, wait: bool = False) -> int:
         """Refresh every dirty board that may be refreshed now; returns how many were sent.
 
