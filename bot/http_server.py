@@ -100,5 +100,8 @@ def stop_server(server: Any, thread: threading.Thread, *, grace_seconds: float =
 
     server.trigger.pull_trigger(close_listener)
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace_seconds)
-    server.trigger.pull_trigger(close_the_rest)
+    try:
+        server.trigger.pull_trigger(close_the_rest)
+    except OSError:  # EBADF: the loop already ended and closed its trigger (and sockets) itself
+        log.debug("server loop already closed")
     thread.join(timeout=grace_seconds)
