@@ -71,6 +71,7 @@ def test_only_the_facilitator_controls_the_session_and_old_buttons_are_stale(bot
     eventually(lambda: w.phase_index() == 2)
     bot.tick()
     assert w.phase_index() == 2, "a triple click moves one phase"
+    eventually(lambda: [t for t in w.thread() if "*Thinks*" in t])  # posted after the phase moved
     assert len([t for t in w.thread() if "*Thinks*" in t]) == 1
 
 
