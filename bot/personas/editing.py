@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.commands import CommandCall
 from bot.deps import Deps
-from bot.personas import cards, form, ids, lifecycle
+from bot.personas import cards, form, ids, lifecycle, refresh
 from storage import persona_evidence
 from storage import personas as store
 
@@ -64,6 +64,8 @@ def register(app: App, deps: Deps) -> None:
         if done is None:  # another edit landed between the check and the write
             client.chat_postMessage(channel=user_id, text=deps.prompts.part(FLOW, "error_stale"))
             return
+        if done.changes:
+            refresh.refresh(deps, client, team_id=team_id, persona_id=persona_id, where=meta.get("o"))
         key = "saved" if done.changes else "unchanged"
         text = deps.prompts.part(REPLIES, key, name=done.persona.name, version=done.persona.version)
         _send_card(deps, client, user_id, done.persona, text)
