@@ -107,6 +107,20 @@ def test_review_all_asks_every_owner_once_per_reason(bot: Bot, slack: FakeSlack,
     assert len(dms(slack, OWNER)) == 2 and len(dms(slack, OTHER)) == 1
 
 
-def test_review_all_needs_a_reason(bot: Bot) -> None:
+def test_review_all_needs_a_reason_and_is_in_the_help(bot: Bot) -> None:
     reply = bot.http.command(payloads.slash_command("/persona", "review-all"))
     assert "Say why" in reply.json()["text"]
+    helped = bot.http.command(payloads.slash_command("/persona", "help")).json()["text"]
+    assert "review-all" in helped and "Ask every owner to review" in helped
+
+
+def test_only_admins_ask_everyone_when_admins_are_configured(slack: FakeSlack, engine, clock: FakeClock) -> None:
+    bot = Bot(slack=slack, engine=engine, clock=clock, admin_user_ids="U0ADMIN")
+    try:
+        make_persona(bot, owner=OWNER)
+        reply = bot.http.command(payloads.slash_command("/persona", 'review-all "Launch"', user=OTHER))
+        assert "Only workspace admins" in reply.json()["text"]
+        bot.tick()
+        assert dms(slack, OWNER) == []
+    finally:
+        bot.close()

@@ -13,14 +13,15 @@ from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona
 from tests.slack_fake import FakeSlack, payloads
 
-OWNER, GONE = "U0OWNER", "U0GONE"
+OWNER, GONE, ADMIN, HEIR = "U0OWNER", "U0GONE", "U0ADMIN", "U0HEIR"
 GOV = "C0GOV"
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # digests go out Mondays at 10:00 (UTC here)
 
 
 @pytest.fixture
 def gov(slack: FakeSlack, engine, clock: FakeClock) -> Iterator[Bot]:
-    running = Bot(slack=slack, engine=engine, clock=clock, governance_channel=GOV, escalate_after_days=7)
+    running = Bot(slack=slack, engine=engine, clock=clock, governance_channel=GOV, escalate_after_days=7,
+                  admin_user_ids=ADMIN)
     yield running
     running.close()
 
@@ -70,7 +71,7 @@ def test_an_item_whose_owner_left_is_escalated_as_unowned_not_dmed(gov: Bot, sla
                                                                    clock: FakeClock) -> None:
     slack.users[GONE] = {"deleted": True}
     clock.set(MONDAY_NOON - timedelta(days=90))
-    make_persona(gov, owner=GONE, name="Orphan")
+    persona = make_persona(gov, owner=GONE, name="Orphan")
     clock.set(MONDAY_NOON)
     gov.tick()
     assert dms(slack, GONE) == []
@@ -79,6 +80,15 @@ def test_an_item_whose_owner_left_is_escalated_as_unowned_not_dmed(gov: Bot, sla
     gov.tick()
     [escalation] = _escalations(slack)
     assert "Orphan" in text_of(escalation) and "no longer in the workspace" in text_of(escalation)
+
+    block = review_block(escalation)
+    gov.http.interactive(payloads.block_actions(
+        ids.REASSIGN, block_id=block["block_id"], user=ADMIN, channel=GOV, message_ts="1.0",
+        action_type="users_select", action_fields={"selected_user": HEIR}, response_url=slack.response_url()))
+    eventually(lambda: gov.deps.subjects["persona"].describe("T0001", persona.id).owner_id == HEIR)
+    gov.tick()
+    [handed] = dms(slack, HEIR)
+    assert "Orphan" in text_of(handed)
 
 
 def test_the_weekly_digest_lists_stale_unowned_and_quality_warnings_once_a_week(

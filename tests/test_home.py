@@ -20,17 +20,24 @@ OWNER, OTHER = "U0OWNER", "U0OTHER"
 MONDAY_NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def _home(slack: FakeSlack, user: str, after: int = 0) -> dict[str, Any]:
-    calls = eventually(lambda: [c for c in slack.calls_to("views.publish")[after:] if c.args["user_id"] == user])
-    view = calls[-1].args["view"]
-    return view if isinstance(view, dict) else json.loads(view)
+def _home(slack: FakeSlack, user: str, after: int, *showing: str) -> dict[str, Any]:
+    """The Home published for `user` since call `after` that shows `showing` (changes also refresh
+    Home in the background, so an earlier refresh may arrive in between)."""
+    def views() -> list[dict[str, Any]]:
+        found = []
+        for call in slack.calls_to("views.publish")[after:]:
+            view = call.args["view"] if isinstance(call.args["view"], dict) else json.loads(call.args["view"])
+            if call.args["user_id"] == user and all(text in json.dumps(view) for text in showing):
+                found.append(view)
+        return found
+    return eventually(views)[-1]
 
 
-def _open_home(bot: Bot, user: str) -> dict[str, Any]:
+def _open_home(bot: Bot, user: str, *showing: str) -> dict[str, Any]:
     before = len(bot.slack.calls_to("views.publish"))
     event = payloads.event_callback(payloads.app_home_opened(user))
     assert bot.http.event(event).status == 200
-    return _home(bot.slack, user, before)
+    return _home(bot.slack, user, before, *showing)
 
 
 def _session(bot: Bot, subject: str, status: str) -> None:
@@ -50,7 +57,7 @@ def test_home_shows_my_reviews_with_actions_what_i_own_sessions_and_health(
     _session(bot, "New admins", "running")
     _session(bot, "Night nurses", "finished")
 
-    view = _open_home(bot, OWNER)
+    view = _open_home(bot, OWNER, "My reviews due (1)", "What I own (2)", "Night nurses", "3 active personas")
     text = json.dumps(view)
     assert view["type"] == "home" and len(view["blocks"]) <= 100
     assert "My reviews due (1)" in text and "Time to review *Maya*" in text
@@ -67,9 +74,9 @@ def test_reviews_due_are_paged_within_slacks_limit(bot: Bot, slack: FakeSlack, c
     for n in range(23):
         make_persona(bot, owner=OWNER, name=f"Persona {n:02d}")
     clock.set(MONDAY_NOON)
-    view = _open_home(bot, OWNER)
+    view = _open_home(bot, OWNER, "Page 1 of 3")
     text = json.dumps(view)
-    assert len(view["blocks"]) <= 100 and "Page 1 of 3" in text
+    assert len(view["blocks"]) <= 100
     assert "review *Persona 09*" in text and "review *Persona 10*" not in text
 
     pager = next(e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]
@@ -77,7 +84,7 @@ def test_reviews_due_are_paged_within_slacks_limit(bot: Bot, slack: FakeSlack, c
     before = len(slack.calls_to("views.publish"))
     bot.http.interactive(payloads.block_actions(ids.REVIEWS_NEXT, value=pager["value"], user=OWNER,
                                                 view={"id": "V0001", "type": "home"}))
-    second = json.dumps(_home(slack, OWNER, before))
+    second = json.dumps(_home(slack, OWNER, before, "Page 2 of 3"))
     assert "Page 2 of 3" in second and "review *Persona 10*" in second and "review *Persona 09*" not in second
 
 
@@ -85,14 +92,14 @@ def test_acting_from_home_settles_the_review_and_refreshes_home(bot: Bot, slack:
     clock.set(MONDAY_NOON - timedelta(days=90))
     persona = make_persona(bot, owner=OWNER)
     clock.set(MONDAY_NOON)
-    view = _open_home(bot, OWNER)
+    view = _open_home(bot, OWNER, "My reviews due (1)")
     block = next(b for b in view["blocks"] if b.get("block_id", "").startswith("review:"))
     before = len(slack.calls_to("views.publish"))
     bot.http.interactive(payloads.block_actions(review_ids.STILL_ACCURATE, value=block["elements"][0]["value"],
                                                 block_id=block["block_id"], user=OWNER,
                                                 view={"id": "V0001", "type": "home"}))
-    refreshed = json.dumps(_home(slack, OWNER, before))
-    assert "My reviews due (0)" in refreshed and "Nothing to review" in refreshed
+    refreshed = json.dumps(_home(slack, OWNER, before, "My reviews due (0)"))
+    assert "Nothing to review" in refreshed
     assert [r.state for r in review_rows(bot.engine, persona.id)] == ["done", "pending"]
 
 
@@ -103,4 +110,4 @@ def test_a_change_by_someone_else_refreshes_the_owners_home(bot: Bot, slack: Fak
     from bot.personas import lifecycle
 
     lifecycle.suggest(bot.deps, persona=persona, user_id=OTHER, text="Add a goal about price")
-    assert "suggested a change" in json.dumps(_home(slack, OWNER, before))
+    assert "Time to review *Maya*" in json.dumps(_home(slack, OWNER, before, "suggested a change"))

@@ -4,6 +4,8 @@ and the five review actions. Handlers are thin; the modules named here do the wo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -28,6 +30,17 @@ def register(app: App, deps: Deps) -> None:
     home = HomePublisher(deps, owners)
     digest = WeeklyDigest(deps, owners)
     sweep = NudgeSweep(deps, owners, special={"digest": digest.deliver})
+    # Features announce changes from inside their handlers, sometimes before they ack: the
+    # database work happens at once, the Slack calls that follow (nudge update, Home) here.
+    background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="governance")
+
+    def later(work: Callable[..., None], *args: object, **kwargs: object) -> None:
+        def run() -> None:
+            try:
+                work(*args, **kwargs)
+            except Exception:
+                log.exception("governance follow-up %s failed", getattr(work, "__name__", work))
+        background.submit(run)
 
     def run_sweep() -> None:
         """What is due is in the database; this only looks, claims and posts."""
@@ -39,11 +52,11 @@ def register(app: App, deps: Deps) -> None:
         home.publish(client, team_id=team_id, user_id=user_id)
 
     def on_owner_done(team_id: str, review_id: str) -> None:
-        update_nudge(deps, team_id=team_id, review_id=int(review_id), outcome="updated")
+        later(update_nudge, deps, team_id=team_id, review_id=int(review_id), outcome="updated")
 
     def on_change(change: SubjectChange) -> None:
         changes.handle_change(deps, change, on_owner_done)
-        home.refresh_owner(change)
+        later(home.refresh_owner, change)
 
     deps.ticks[TICK] = run_sweep
     deps.on_change.append(on_change)
