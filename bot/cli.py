@@ -1,4 +1,4 @@
-"""`workshop-bot run | db upgrade | doctor`: the only place that reads the environment
+"""`workshop-bot run | db upgrade | doctor | export`: the only place that reads the environment
 and starts the engine, the scheduler and the Slack connection."""
 
 from __future__ import annotations
@@ -55,11 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
-    export = commands.add_parser("export", help="print a workshop result (an empathy session) to stdout")
-    export.add_argument("kind", choices=["session"], help="what to export")
-    export.add_argument("id", type=int, help="the session number (shown on the board)")
-    export.add_argument("--format", choices=["md", "json"], default="md", help="Markdown (default) or JSON")
-    export.set_defaults(handler=_export)
+    export = commands.add_parser("export", help="print a session or a persona as Markdown or JSON")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona}")
+    session = kinds.add_parser("session", help="an empathy session, by the number shown on its board")
+    session.add_argument("id", type=int, help="the session number")
+    session.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    session.set_defaults(handler=_export_session)
+    persona = kinds.add_parser("persona", help="a persona, by name or id")
+    persona.add_argument("name", help="the persona's name or id")
+    persona.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    persona.add_argument("--team", default=None, help="workspace id, when the database serves several")
+    persona.set_defaults(handler=_export_persona)
     return parser
 
 
@@ -130,6 +136,17 @@ def _db(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_persona(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.personas.export import export_for_cli
+
+    text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
+    if error:
+        print(f"workshop-bot: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
 def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.doctor import run_checks
 
@@ -141,7 +158,7 @@ def _doctor(settings: Settings, _args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _export(settings: Settings, args: argparse.Namespace) -> int:
+def _export_session(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from bot.empathy.wrapup import export_document

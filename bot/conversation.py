@@ -12,7 +12,6 @@ Every write compares-and-sets on the row's `updated_at` (see storage.conversatio
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.conversation_flow import Asking, Finished, Flow, Invalid, Say, Step
 from bot.deps import Deps
 from storage import conversations as store
 from storage.models import Conversation
@@ -33,64 +33,7 @@ MAX_ANSWER = 3000
 COMMANDS = {"back": "back", "skip": "skip", "cancel": "cancel", "stop": "cancel", "help": "help", "?": "help",
             "ok": "ok", "keep": "ok"}
 FINISHING = "__finishing__"
-
-
-class Invalid(Exception):
-    """An answer the step cannot take; `macro` (in the flow's template) explains why."""
-
-    def __init__(self, macro: str, step: str | None = None, **context: object) -> None:
-        super().__init__(macro)
-        self.macro, self.step, self.context = macro, step, context
-
-
-@dataclass(frozen=True)
-class Asking:
-    """What a step's parser may look at besides the text."""
-
-    deps: Deps
-    team_id: str
-    user_id: str
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    parse: Callable[[str, Asking], Any]
-    required: bool = False
-    on_skip: Any = None
-
-
-@dataclass(frozen=True)
-class Finished:
-    team_id: str
-    user_id: str
-    channel_id: str
-    thread_ts: str
-    values: dict[str, Any]
-    context: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Say:
-    text: str
-    blocks: list[dict] | None = None
-
-
-@dataclass(frozen=True)
-class Flow:
-    """A conversation as data. `template` holds `intro`, `question_<step>` and the error macros;
-    `show(key, value)` reads a stored answer back; `finish` makes the result (may raise Invalid
-    with `step` set to send the person back to that question)."""
-
-    name: str
-    template: str
-    steps: tuple[Step, ...]
-    show: Callable[[str, Any], str]
-    finish: Callable[[Finished], Say]
-
-    def index(self, key: str) -> int:
-        return next(i for i, step in enumerate(self.steps) if step.key == key)
+__all__ = ["Asking", "ConversationEngine", "Finished", "Flow", "Invalid", "Say", "Step", "conversations"]
 
 
 @dataclass
@@ -189,6 +132,8 @@ class ConversationEngine:
                 self._ask(client, row, spec, row.answers)
                 return True
             return self._move(client, row, spec, spec.steps[index - 1].key, values)
+        if command == "ok" and not has_current:
+            command = "skip"  # nothing to keep: `ok` on an empty question moves on like `skip`
         if command == "skip":
             if step.required and not has_current:
                 self._post(client, row.channel_id, row.thread_ts, Say(self._t("cannot_skip")))
@@ -197,7 +142,7 @@ class ConversationEngine:
             if not step.required:
                 values[step.key] = step.on_skip
             return self._forward(client, row, spec, index, values)
-        if command == "ok" and has_current:
+        if command == "ok":
             return self._forward(client, row, spec, index, values)
         if len(text) > MAX_ANSWER:
             return self._reject(client, row, spec, Say(self._t("too_long", limit=MAX_ANSWER, length=len(text))))
@@ -217,7 +162,8 @@ class ConversationEngine:
         return True
 
     def _forward(self, client: WebClient, row: Conversation, spec: Flow, index: int, values: dict) -> bool:
-        if index + 1 < len(spec.steps):
+        """The next question; straight to the end when this one was sent back by `finish`."""
+        if index + 1 < len(spec.steps) and row.answers.get("redo") != spec.steps[index].key:
             return self._move(client, row, spec, spec.steps[index + 1].key, values)
         return self._finish(client, row, spec, values)
 
@@ -236,7 +182,7 @@ class ConversationEngine:
     def _finish(self, client: WebClient, row: Conversation, spec: Flow, values: dict) -> bool:
         now = self.deps.clock.now()
         stamp = store.next_version(row.updated_at, now)
-        answers = {**row.answers, "values": values}
+        answers = {**{k: v for k, v in row.answers.items() if k != "redo"}, "values": values}
         if not store.advance_conversation(self.deps.engine, conversation_id=row.id, seen_updated_at=row.updated_at,
                                           step=FINISHING, answers=answers, updated_at=stamp,
                                           expires_at=self._expiry(now)):
@@ -250,6 +196,7 @@ class ConversationEngine:
             back = problem.step or spec.steps[0].key
             self._post(client, row.channel_id, row.thread_ts,
                        Say(self.deps.prompts.part(spec.template, problem.macro, **problem.context)))
+            row.answers = {**row.answers, "redo": back}
             return self._move(client, row, spec, back, values) or True
         except Exception:
             self._move(client, row, spec, spec.steps[-1].key, values)
@@ -294,6 +241,11 @@ class ConversationEngine:
                     self._post(self.deps.client, row.channel_id, row.thread_ts, self._expired_say(spec))
 
 
+def unescape_slack(text: str) -> str:
+    """Slack sends `&`, `<`, `>` typed by a person as entities; store what they typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _filled(value: Any) -> bool:
     return value not in (None, "", [])
 
@@ -306,14 +258,23 @@ def conversations(app: App, deps: Deps) -> ConversationEngine:
     deps.conversations = engine
     deps.ticks[TICK_NAME] = engine.expire_idle
 
-    def is_person_in_dm(event: dict[str, Any]) -> bool:
-        return (event.get("channel_type") == "im" and not event.get("bot_id") and not event.get("subtype")
-                and bool(event.get("user")) and isinstance(event.get("text"), str))
+    def is_for_a_conversation(event: dict[str, Any], context: dict[str, Any]) -> bool:
+        """A person's DM message that answers a conversation, or is one of its words (`help`...).
+
+        Bolt runs only the first listener that matches, so other DMs are left to other features.
+        """
+        if not (event.get("channel_type") == "im" and not event.get("bot_id") and not event.get("subtype")
+                and bool(event.get("user")) and isinstance(event.get("text"), str)):
+            return False
+        if event["text"].strip().lower().rstrip(".!") in COMMANDS:
+            return True
+        return store.has_conversation(deps.engine, team_id=context.get("team_id") or event.get("team") or "",
+                                      user_id=event["user"], channel_id=event["channel"])
 
     def handle_dm(event: dict[str, Any], context: dict[str, Any], client: WebClient) -> None:
         engine.handle_message(client, team_id=context.get("team_id") or event.get("team") or "",
                               user_id=event["user"], channel_id=event["channel"],
-                              thread_ts=event.get("thread_ts") or "", text=event["text"])
+                              thread_ts=event.get("thread_ts") or "", text=unescape_slack(event["text"]))
 
-    app.event("message", matchers=[is_person_in_dm])(handle_dm)
+    app.event("message", matchers=[is_for_a_conversation])(handle_dm)
     return engine

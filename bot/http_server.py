@@ -102,6 +102,6 @@ def stop_server(server: Any, thread: threading.Thread, *, grace_seconds: float =
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=grace_seconds)
     try:
         server.trigger.pull_trigger(close_the_rest)
-    except OSError:  # EBADF: the loop already ended and closed its trigger (and sockets) itself
+    except OSError:  # the loop already ended and closed its trigger: nothing is left open
         log.debug("server loop already closed")
     thread.join(timeout=grace_seconds)

@@ -33,6 +33,18 @@ def get_conversation(
         ).first()
 
 
+def has_conversation(engine: Engine, *, team_id: str, user_id: str, channel_id: str) -> bool:
+    """Whether the person has a conversation going on in that channel (in any thread)."""
+    with Session(engine) as session:
+        return session.exec(
+            select(Conversation.id).where(
+                Conversation.team_id == team_id,
+                Conversation.user_id == user_id,
+                Conversation.channel_id == channel_id,
+            )
+        ).first() is not None
+
+
 def create_conversation(
     engine: Engine,
     *,

@@ -74,13 +74,13 @@ def list_evidence(engine: Engine, *, team_id: str, persona_id: int) -> list[Evid
         ).all())
 
 
-def count_evidence(engine: Engine, *, team_id: str) -> dict[int, int]:
-    """Pieces of evidence per persona id, for a whole workspace."""
+def count_evidence(engine: Engine, *, team_id: str, persona_ids: list[int] | None = None) -> dict[int, int]:
+    """Pieces of evidence per persona id, for a whole workspace (or only the given personas)."""
+    query = select(Evidence.persona_id, func.count()).where(Evidence.team_id == team_id)
+    if persona_ids is not None:
+        query = query.where(Evidence.persona_id.in_(persona_ids))  # type: ignore[attr-defined]
     with Session(engine) as session:
-        rows = session.exec(
-            select(Evidence.persona_id, func.count()).where(Evidence.team_id == team_id)
-            .group_by(Evidence.persona_id)
-        ).all()
+        rows = session.exec(query.group_by(Evidence.persona_id)).all()
     return {persona_id: count for persona_id, count in rows}
 
 

@@ -31,16 +31,31 @@ class PersonaUpdate:
 
 
 def list_personas(
-    engine: Engine, *, team_id: str, owner_id: str | None = None, include_retired: bool = False
+    engine: Engine, *, team_id: str, owner_id: str | None = None, include_retired: bool = False,
+    limit: int | None = None,
 ) -> list[Persona]:
-    """A workspace's personas by name; only one owner's when `owner_id` is given."""
+    """A workspace's personas by name (the first `limit`); only one owner's when `owner_id` is given."""
     query = select(Persona).where(Persona.team_id == team_id)
     if owner_id is not None:
         query = query.where(Persona.owner_id == owner_id)
     if not include_retired:
         query = query.where(Persona.status == "active")
     with Session(engine) as session:
-        return list(session.exec(query.order_by(Persona.name, Persona.id)).all())
+        return list(session.exec(query.order_by(Persona.name, Persona.id).limit(limit)).all())
+
+
+def newest_personas(engine: Engine, *, team_id: str, limit: int) -> list[Persona]:
+    """The most recently created active personas (quality checks compare a bounded number)."""
+    query = (select(Persona).where(Persona.team_id == team_id, Persona.status == "active")
+             .order_by(Persona.created_at.desc(), Persona.id.desc()).limit(limit))  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        return list(session.exec(query).all())
+
+
+def count_active(engine: Engine, *, team_id: str) -> int:
+    query = select(func.count()).select_from(Persona).where(Persona.team_id == team_id, Persona.status == "active")
+    with Session(engine) as session:
+        return int(session.exec(query).one())
 
 
 def get_persona(engine: Engine, *, team_id: str, persona_id: int) -> Persona | None:
@@ -61,6 +76,20 @@ def find_personas(engine: Engine, *, team_id: str, name: str) -> list[Persona]:
             return list(exact)
         rows = session.exec(active.order_by(Persona.name, Persona.id)).all()
     return [row for row in rows if wanted in row.name.lower()]
+
+
+def find_any(engine: Engine, *, wanted: str, team_id: str | None = None) -> list[Persona]:
+    """By id, else by exact name (any case, retired too), in one workspace or all (the CLI)."""
+    query = select(Persona)
+    if team_id is not None:
+        query = query.where(Persona.team_id == team_id)
+    with Session(engine) as session:
+        if wanted.isdigit():
+            row = session.exec(query.where(Persona.id == int(wanted))).first()
+            if row is not None:
+                return [row]
+        return list(session.exec(query.where(func.lower(Persona.name) == wanted.strip().lower())
+                                 .order_by(Persona.id)).all())
 
 
 def name_taken(engine: Engine, *, team_id: str, name: str, except_id: int | None = None) -> bool:

@@ -20,7 +20,11 @@ _ACTIVE = ("sending", "sent", "snoozed", "escalating", "escalated", "unowned")
 
 
 def due_nudges(engine: Engine, *, now: datetime, stale_before: datetime, limit: int) -> list[Review]:
-    """Reviews to DM now: pending and due (not deferred), snoozes that ran out, abandoned claims."""
+    """Reviews to DM now: pending and due (not deferred), snoozes that ran out, abandoned claims.
+
+    Up to `limit` of each kind, so abandoned claims another process still holds never crowd out
+    the pending ones.
+    """
     pending = (select(Review)
                .where(Review.state == "pending", Review.due_at <= now,
                       or_(Review.snoozed_until.is_(None), Review.snoozed_until <= now))
@@ -28,8 +32,7 @@ def due_nudges(engine: Engine, *, now: datetime, stale_before: datetime, limit: 
     woken = select(Review).where(Review.state == "snoozed", Review.snoozed_until <= now).limit(limit)
     abandoned = select(Review).where(Review.state == "sending", Review.sent_at <= stale_before).limit(limit)
     with Session(engine) as session:
-        rows = [*session.exec(abandoned), *session.exec(woken), *session.exec(pending)]
-    return rows[:limit]
+        return [*session.exec(abandoned), *session.exec(woken), *session.exec(pending)]
 
 
 def due_escalations(engine: Engine, *, overdue_before: datetime, stale_before: datetime,
@@ -41,7 +44,7 @@ def due_escalations(engine: Engine, *, overdue_before: datetime, stale_before: d
     abandoned = (select(Review)
                  .where(Review.state == "escalating", Review.escalated_at <= stale_before).limit(limit))
     with Session(engine) as session:
-        return [*session.exec(abandoned), *session.exec(overdue)][:limit]
+        return [*session.exec(abandoned), *session.exec(overdue)]
 
 
 def _due_now(now: datetime) -> object:
@@ -100,3 +103,16 @@ def open_reviews_for_subject(engine: Engine, *, team_id: str, subject_type: str,
         query = query.where(Review.reason == reason)
     with Session(engine) as session:
         return list(session.exec(query.order_by(Review.due_at)))
+
+
+def owner_subjects(engine: Engine, *, team_id: str, owner_id: str) -> list[tuple[str, int]]:
+    """What one person owns: every reviewable subject keeps an open review in its owner's name."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Review.subject_type, Review.subject_id)
+            .where(Review.team_id == team_id, Review.owner_id == owner_id, Review.subject_type != DIGEST,
+                   Review.state.in_(("pending", *_ACTIVE)))
+            .distinct()
+            .order_by(Review.subject_type, Review.subject_id)
+        ).all()
+    return [(kind, int(subject_id)) for kind, subject_id in rows]

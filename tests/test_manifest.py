@@ -42,8 +42,8 @@ def _handled(app) -> dict[str, set[str]]:
             elif isinstance(cells.get("constraints"), dict) and "type" in cells["constraints"]:
                 event_type = cells["constraints"]["type"]
                 found["events"].add(event_type)
-            elif "constraints" in cells and "shortcut" in func.__qualname__:
-                value = cells["constraints"]
+            elif "shortcut" in func.__qualname__ and ("constraints" in cells or "callback_id" in cells):
+                value = cells.get("callback_id", cells.get("constraints"))  # Bolt names the cell callback_id
                 if isinstance(value, dict):
                     value = value.get("callback_id")
                 if isinstance(value, str):

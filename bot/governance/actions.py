@@ -138,7 +138,8 @@ def register_actions(app: App, deps: Deps, owners: OwnerDirectory, refresh_home:
         if new_owner == a.info.owner_id:
             a.say("same_owner", user=new_owner)
             return None
-        if not new_owner or owners.lookup(a.team_id, new_owner).gone:
+        candidate = owners.lookup(a.team_id, new_owner) if new_owner else None
+        if candidate is None or candidate.gone or candidate.bot:
             a.say("cannot_own", user=new_owner)
             return None
         previous = (a.review.channel_id, a.review.message_ts)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from slack_sdk.webhook import WebhookClient
+
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.review_subjects import SubjectChange, SubjectInfo
@@ -47,6 +49,8 @@ def _react(deps: Deps, change: SubjectChange, on_owner_done: Callable[[str, str]
         return
     if change.change not in NUDGING_CHANGES:
         return
+    for kind, subject_id in linked_subjects(deps, change):
+        _nudge_linked(deps, change, info, kind, subject_id)
     if change.by_user_id == info.owner_id:
         if change.change == "edited":
             _owner_updated(deps, change, info, on_owner_done)
@@ -55,8 +59,6 @@ def _react(deps: Deps, change: SubjectChange, on_owner_done: Callable[[str, str]
         detail = json.dumps({"change": change.change, "by": change.by_user_id, "note": change.detail[:500]})
         store.schedule_review(deps.engine, owner_id=info.owner_id, reason="change", due_at=change.at,
                               detail=detail, **where)
-    for kind, subject_id in linked_subjects(deps, change):
-        _nudge_linked(deps, change, info, kind, subject_id)
 
 
 def _owner_updated(deps: Deps, change: SubjectChange, info: SubjectInfo,
@@ -132,6 +134,7 @@ def request_review_of_all(deps: Deps, *, team_id: str, by_user_id: str, text: st
 
 
 def handle_review_all(deps: Deps, call: CommandCall) -> None:
+    """Ack at once (Slack's 3 seconds); the answer follows on the command's response_url."""
     text = " ".join(call.args).strip()
     if not text:
         call.ack(text=deps.prompts.part(ERRORS, "review_all_usage"), response_type="ephemeral")
@@ -139,8 +142,16 @@ def handle_review_all(deps: Deps, call: CommandCall) -> None:
     if deps.settings.admins and call.user_id not in deps.settings.admins:
         call.ack(text=deps.prompts.part(ERRORS, "review_all_admins"), response_type="ephemeral")
         return
+    call.ack()
     created, owners, existing = request_review_of_all(deps, team_id=call.team_id, by_user_id=call.user_id,
                                                       text=text, now=deps.clock.now())
     reply = deps.prompts.part(REPLIES, "review_all_done", reason=text, created=created, owners=owners,
                               existing=existing)
-    call.ack(text=reply, response_type="ephemeral")
+    url = call.body.get("response_url")
+    try:
+        if url:
+            WebhookClient(url).send(text=reply, response_type="ephemeral")
+        else:
+            call.client.chat_postEphemeral(channel=call.channel_id, user=call.user_id, text=reply)
+    except Exception:
+        log.exception("could not answer /persona review-all")

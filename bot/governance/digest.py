@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.governance import views
 from bot.governance.health import Health, workspace_health
 from bot.governance.owners import OwnerDirectory
+from prompts import SlackMarkup
 from storage import review_queries as queries
 from storage import reviews as store
 from storage.models import Review
@@ -58,7 +59,7 @@ def build_digest(deps: Deps, health: Health) -> dict:
         lines = [t("unowned_line", info=info) for info in health.unowned[:15]]
         items.append(blocks.section("\n".join([t("unowned_heading", total=len(health.unowned)), *lines])))
     if health.warnings:
-        lines = [t("quality_line", text=getattr(w, "text", str(w))) for w in health.warnings[:15]]
+        lines = [t("quality_line", text=SlackMarkup(getattr(w, "text", str(w)))) for w in health.warnings[:15]]
         items.append(blocks.section("\n".join([t("quality_heading", total=len(health.warnings)), *lines])))
     items.append(blocks.context(t("footer")))
     return {"text": t("fallback"), "blocks": blocks.message_blocks(items)}

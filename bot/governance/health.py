@@ -23,6 +23,8 @@ class Health:
     stale_total: int = 0
     unowned: list[SubjectInfo] = field(default_factory=list)
     warnings: list[object] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """Active reviewable items by kind (persona: compare with the method's 3-5 core personas)."""
 
     @property
     def all_clear(self) -> bool:
@@ -39,7 +41,10 @@ def workspace_health(deps: Deps, owners: OwnerDirectory, *, team_id: str, now: d
             health.stale.append((row, info))
     for kind, subject_id in queries.open_subjects(deps.engine, team_id=team_id):
         info = _describe(deps, kind, team_id, subject_id)
-        if info is not None and owners.lookup(team_id, info.owner_id).gone:
+        if info is None:
+            continue
+        health.counts[kind] = health.counts.get(kind, 0) + 1
+        if owners.lookup(team_id, info.owner_id).gone:
             health.unowned.append(info)
     health.warnings = quality_warnings(deps, team_id=team_id, now=now)
     return health
@@ -52,7 +57,7 @@ def quality_warnings(deps: Deps, *, team_id: str, now: datetime) -> list[object]
     except ModuleNotFoundError:
         return []
     try:
-        return list(quality.workspace_warnings(deps.engine, team_id=team_id, now=now))
+        return list(quality.workspace_warnings(deps.engine, team_id=team_id, now=now, prompts=deps.prompts))
     except Exception:
         log.exception("quality warnings unavailable")
         return []

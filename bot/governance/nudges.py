@@ -4,8 +4,9 @@ The database decides what is due; each review is claimed with a compare-and-set 
 post, so two sweeps (threads, processes, replicas) never both send it. A claim carries a lease:
 a process that dies between claim and post leaves a `sending` row whose claim time is older
 than the lease, and the next sweep takes it over (first checking the DM for a nudge that did go
-out before the crash). The lease is far longer than the longest post (15 s timeout, three
-`429` retries), so a slow post is never taken over while it is still running.
+out before the crash). A post that got no answer (timeout) is treated the same way, since Slack
+may have accepted it. The lease is far longer than the longest post (15 s timeout, three `429`
+retries), so a slow post is never taken over while it is still running.
 """
 
 from __future__ import annotations
@@ -116,9 +117,9 @@ class NudgeSweep:
                               retry_at=now + RETRY_AFTER_FAILURE)
             return 0
         except OSError as exc:
-            log.warning("nudge %s not sent (%s); retrying in %s", row.id, exc, RETRY_AFTER_FAILURE)
-            store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to=back_to,
-                          retry_at=now + RETRY_AFTER_FAILURE)
+            # No answer (a timeout): Slack may have posted it. Keep the claim; once the lease runs
+            # out the sweep takes it over and looks in the DM before posting again.
+            log.warning("nudge %s: no answer from Slack (%s); checking again after the lease", row.id, exc)
             return 0
         if not store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
                                     channel_id=posted["channel"], message_ts=posted["ts"]):

@@ -29,6 +29,8 @@ class Owner:
     tz: tzinfo
     gone: bool
     """Deactivated or no longer found: nobody reads their DMs, so the item counts as unowned."""
+    bot: bool = False
+    """A bot user cannot own anything."""
 
 
 class OwnerDirectory:
@@ -71,7 +73,7 @@ class OwnerDirectory:
             return Owner(user_id, self._default, gone=False), False
         gone = bool(user.get("deleted"))
         tz = _zone(user.get("tz")) or _offset(user.get("tz_offset")) or self._default
-        return Owner(user_id, tz, gone=gone), True
+        return Owner(user_id, tz, gone=gone, bot=bool(user.get("is_bot"))), True
 
 
 @dataclass(frozen=True)

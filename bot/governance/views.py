@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextObject,
     StaticSelectElement,
-    UsersSelectElement,
+    UserSelectElement,
 )
 
 from bot import blocks
@@ -84,7 +84,7 @@ def build_review_actions(prompts: Prompts, review: Review, info: SubjectInfo) ->
         blocks.button(t("update_now"), ids.UPDATE_NOW, value=value),
         StaticSelectElement(action_id=ids.SNOOZE, options=snooze_options,
                             placeholder=PlainTextObject(text=blocks.clip(t("snooze_placeholder"), 150))),
-        UsersSelectElement(action_id=ids.REASSIGN,
+        UserSelectElement(action_id=ids.REASSIGN,
                            placeholder=PlainTextObject(text=blocks.clip(t("reassign_placeholder"), 150))),
         retire,
         block_id=f"{ids.REVIEW_BLOCK_PREFIX}{value}",

@@ -11,14 +11,14 @@ HISTORY = "persona_history"
 RETIRE = "persona_retire"
 SHARE = "persona_share"
 SHOW = "persona_show"
+SUGGEST = "persona_suggest_button"
 
 FORM_MODAL = "persona_form"
 SUGGEST_MODAL = "persona_suggest"
 EVIDENCE_MODAL = "persona_evidence_form"
 HISTORY_MODAL = "persona_history_view"
+INFO_MODAL = "persona_info"
 
-FORM_BLOCKS = ("name", "role", "context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure",
-               "confidence", "kind", "owner_id", "cadence_days", "note")
 PERSONA_BLOCK = "persona"
 EVIDENCE_TEXT_BLOCK = "evidence_text"
 EVIDENCE_LINK_BLOCK = "evidence_link"

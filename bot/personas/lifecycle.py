@@ -81,6 +81,12 @@ def change(deps: Deps, *, team_id: str, persona_id: int, values: dict[str, Any],
     return done
 
 
+def reassign(deps: Deps, *, team_id: str, persona_id: int, new_owner_id: str, user_id: str,
+             now: datetime | None = None) -> PersonaUpdate | None:
+    return change(deps, team_id=team_id, persona_id=persona_id, values={"owner_id": new_owner_id},
+                  user_id=user_id, what="reassigned", note=new_owner_id, now=now)
+
+
 def retire(deps: Deps, *, team_id: str, persona_id: int, user_id: str,
            now: datetime | None = None) -> PersonaUpdate | None:
     return change(deps, team_id=team_id, persona_id=persona_id, values={"status": "retired"},
@@ -118,8 +124,8 @@ def add_evidence(deps: Deps, *, team_id: str, persona_id: int, user_id: str, tex
 def _schedule(deps: Deps, persona: Persona) -> None:
     if persona.status != "active" or persona.next_review_at is None:
         return
-    reviews.schedule_review(deps.engine, team_id=persona.team_id, subject_type=KIND, subject_id=persona.id,
-                            owner_id=persona.owner_id, reason="cadence", due_at=persona.next_review_at)
+    reviews.schedule_next_cadence(deps.engine, team_id=persona.team_id, subject_type=KIND, subject_id=persona.id,
+                                  owner_id=persona.owner_id, due_at=persona.next_review_at, now=deps.clock.now())
 
 
 def _announce(deps: Deps, persona: Persona, what: str, user_id: str, now: datetime, detail: str = "") -> None:

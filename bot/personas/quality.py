@@ -1,7 +1,7 @@
 """Quality checks from the method (METHOD.md): they warn, they never block.
 
 - more than 5 active personas dilute focus (start with 3-5 core personas);
-- a persona without goals, behaviors or frustrations describes who someone is, not what they do;
+- a persona with none of goals, behaviors or frustrations describes who someone is, not what they do;
 - two personas so alike they would not change a journey map (which fields overlap is reported);
 - a proto-persona older than its review cadence that still has no evidence.
 
@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
 from sqlalchemy.engine import Engine
 
 from prompts import Prompts
 from storage import persona_evidence
+from storage import personas as store
 from storage.models import Persona
-from storage.personas import list_personas
 
 TEMPLATE = "personas/quality"
 CORE_PERSONAS = 5
 BEHAVIORAL = ("goals", "behaviors", "frustrations")
 COMPARED = ("role", "goals", "behaviors", "needs", "frustrations")
 FIELD_OVERLAP = 0.5
+COMPARED_NEWEST = 30  # pairs grow quadratically: only the newest are compared, so 10,000 personas stay fast
+CHECKED_NEWEST = 200  # per-persona checks in the workspace view: the newest ones
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
@@ -43,44 +45,76 @@ class QualityWarning:
     text: str
 
 
-def workspace_warnings(engine: Engine, *, team_id: str, now: datetime,
-                       prompts: Prompts | None = None) -> list[QualityWarning]:
-    """Every warning for a workspace's active personas, most important first."""
-    personas = list_personas(engine, team_id=team_id)
-    evidence = persona_evidence.count_evidence(engine, team_id=team_id)
-    return check_personas(personas, evidence=evidence, now=now, prompts=prompts or Prompts())
+def workspace_warnings(engine: Engine, *, team_id: str, now: datetime, prompts: Prompts | None = None,
+                       limit: int = CHECKED_NEWEST) -> list[QualityWarning]:
+    """The warnings for a workspace (Home, digest, `/persona list`), most important first.
+
+    Bounded whatever the workspace holds: the count is one SQL query, the per-persona checks
+    look at the `limit` newest personas and the similarity check at the `COMPARED_NEWEST` newest.
+    """
+    personas = store.newest_personas(engine, team_id=team_id, limit=limit)
+    return _check(engine, team_id, personas, now, prompts or Prompts())
 
 
-def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: datetime,
-                   prompts: Prompts) -> list[QualityWarning]:
-    """The checks as a pure function of the personas (and their evidence counts)."""
+def persona_warnings(engine: Engine, *, persona: Persona, now: datetime, prompts: Prompts) -> list[QualityWarning]:
+    """The warnings that concern one persona (its card): compared with the newest others."""
+    if persona.status != "active":
+        return []
+    newest = store.newest_personas(engine, team_id=persona.team_id, limit=COMPARED_NEWEST)
+    group = [persona, *[p for p in newest if p.id != persona.id]][:COMPARED_NEWEST]
+    found = _check(engine, persona.team_id, group, now, prompts)
+    return [w for w in found if w.kind == "too_many" or persona.id in w.persona_ids]
+
+
+def _check(engine: Engine, team_id: str, personas: list[Persona], now: datetime,
+           prompts: Prompts) -> list[QualityWarning]:
+    evidence = persona_evidence.count_evidence(engine, team_id=team_id,
+                                               persona_ids=[p.id for p in personas if p.id is not None])
+    return check_personas(personas, evidence=evidence, now=now, prompts=prompts,
+                          active_count=store.count_active(engine, team_id=team_id))
+
+
+def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: datetime, prompts: Prompts,
+                   active_count: int | None = None) -> list[QualityWarning]:
+    """The checks as a pure function of the personas (and their evidence counts).
+
+    `too_many` names no persona (it concerns them all); the others name the personas concerned.
+    """
     def warn(kind: str, ids: tuple[int, ...], **kw: object) -> QualityWarning:
         return QualityWarning(kind, ids, prompts.part(TEMPLATE, kind, **kw))
 
+    titles = {key: prompts.part("personas/card", "title", key=key) for key in COMPARED}
     active = [p for p in personas if p.status == "active"]
+    count = len(active) if active_count is None else active_count
     found: list[QualityWarning] = []
-    if len(active) > CORE_PERSONAS:
-        found.append(warn("too_many", tuple(p.id for p in active), count=len(active), limit=CORE_PERSONAS))
-    for persona in active:
-        missing = [key for key in BEHAVIORAL if not getattr(persona, key)]
-        if missing:
-            found.append(warn("demographic_only", (persona.id,), name=persona.name, missing=missing))
-    for first, second in combinations(active, 2):
+    if count > CORE_PERSONAS:
+        found.append(warn("too_many", (), count=count, limit=CORE_PERSONAS))
+    newest = sorted(active, key=lambda p: (p.created_at, p.id or 0), reverse=True)[:COMPARED_NEWEST]
+    for first, second in combinations(newest, 2):
         overlapping = overlapping_fields(first, second)
         if overlapping:
             found.append(warn("too_similar", (first.id, second.id), first=first.name, second=second.name,
-                              fields=overlapping))
+                              fields=[titles[k] for k in overlapping]))
     for persona in active:
-        due = persona.created_at + timedelta(days=persona.cadence_days)
+        missing = [key for key in BEHAVIORAL if not getattr(persona, key)]
+        if len(missing) == len(BEHAVIORAL):
+            found.append(warn("demographic_only", (persona.id,), name=persona.name))
+    for persona in active:
+        due = _aware(persona.created_at) + timedelta(days=persona.cadence_days)
         if persona.kind == "proto" and now >= due and not evidence.get(persona.id, 0):
             found.append(warn("stale_unvalidated", (persona.id,), name=persona.name,
-                              days=(now - persona.created_at).days))
+                              days=(now - _aware(persona.created_at)).days))
     return found
 
 
 def warnings_for(warnings: list[QualityWarning], persona_id: int) -> list[QualityWarning]:
-    return [w for w in warnings if persona_id in w.persona_ids and w.kind != "too_many"] + [
-        w for w in warnings if w.kind == "too_many" and persona_id in w.persona_ids]
+    """One persona's warnings (for a list line), the workspace-wide ones left out."""
+    return [w for w in warnings if persona_id in w.persona_ids]
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands datetimes back without their zone; every stored one is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def overlapping_fields(first: Persona, second: Persona) -> list[str]:

@@ -21,7 +21,9 @@ from storage.models import Persona
 CARD = "personas/card"
 LIST = "personas/list"
 SECTION_BUDGET = 1000
-LIST_LIMIT = 40
+MIN_SECTION_BUDGET = 100
+LIST_LIMIT = 20  # what fits one message (50 blocks, ~12k characters) with room for warnings
+WARNINGS_SHOWN = 8
 SECTIONS = ("context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure")
 
 
@@ -50,19 +52,23 @@ def build_card(
                          last_reviewed=persona.last_reviewed_at, next_review=persona.next_review_at)),
         blocks.divider(),
     ]
-    for key in SECTIONS:
-        value = getattr(persona, key)
-        if value:
-            text = t("section", key=key, value=value)
-            items.append(blocks.section(blocks.clip(text, SECTION_BUDGET)))
-    items.append(blocks.context(t("journeys", journeys=list(journeys))))
+    tail: list[Any] = [blocks.context(t("journeys", journeys=list(journeys)))]
     for warning in list(warnings)[:5]:
-        items.append(blocks.context(warning.text))
+        tail.append(blocks.context(warning.text))
     if persona.status == "active":
-        items.append(blocks.actions(*_buttons(prompts, persona, shareable), block_id=f"persona_card:{persona.id}"))
+        tail.append(blocks.actions(*_buttons(prompts, persona, shareable), block_id=f"persona_card:{persona.id}"))
     else:
-        items.append(blocks.context(t("retired")))
-    return blocks.message_blocks(items)
+        tail.append(blocks.context(t("retired")))
+    sections = [t("section", key=key, value=getattr(persona, key)) for key in SECTIONS if getattr(persona, key)]
+    budget = SECTION_BUDGET
+    while True:  # long or non-Latin answers: shorten every section until the message fits
+        try:
+            return blocks.message_blocks([*items, *(blocks.section(blocks.clip(s, budget)) for s in sections),
+                                          *tail])
+        except blocks.BlockLimitError:
+            if budget <= MIN_SECTION_BUDGET:
+                raise
+            budget //= 2
 
 
 def _buttons(prompts: Prompts, persona: Persona, shareable: bool) -> list[Any]:
@@ -78,6 +84,7 @@ def _buttons(prompts: Prompts, persona: Persona, shareable: bool) -> list[Any]:
         blocks.button(t("edit"), ids.EDIT, value=value, style="primary"),
         blocks.button(t("add_evidence"), ids.ADD_EVIDENCE, value=value),
         blocks.button(t("history"), ids.HISTORY, value=value),
+        blocks.button(t("suggest"), ids.SUGGEST, value=value),
         retire,
     ]
     if shareable:
@@ -90,21 +97,26 @@ def card_text(prompts: Prompts, persona: Persona) -> str:
     return prompts.part(CARD, "fallback", persona=persona)
 
 
-def build_list(prompts: Prompts, *, personas: Sequence[Persona], warning_counts: dict[int, int],
-               workspace_warnings: Sequence[QualityWarning]) -> list[dict]:
+def build_list(prompts: Prompts, *, personas: Sequence[Persona], total: int,
+               warnings: Sequence[QualityWarning]) -> list[dict]:
+    """The first `LIST_LIMIT` personas by name, each with its warning count, then the warnings."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(LIST, macro, **kw)
 
-    items: list[Any] = [blocks.section(t("heading", count=len(personas)))]
+    items: list[Any] = [blocks.section(t("heading", count=total))]
     for persona in list(personas)[:LIST_LIMIT]:
+        count = sum(1 for w in warnings if persona.id in w.persona_ids)
         items.append(blocks.section(
-            t("line", persona=persona, warnings=warning_counts.get(persona.id, 0)),
+            t("line", persona=persona, warnings=count),
             accessory=blocks.button(t("show"), ids.SHOW, value=str(persona.id)),
         ))
-    if len(personas) > LIST_LIMIT:
-        items.append(blocks.context(t("more", count=len(personas) - LIST_LIMIT)))
-    for warning in [w for w in workspace_warnings if w.kind == "too_many"]:
-        items.append(blocks.context(warning.text))
+    if total > LIST_LIMIT:
+        items.append(blocks.context(t("more", count=total - LIST_LIMIT)))
+    if warnings:
+        texts = [w.text for w in list(warnings)[:WARNINGS_SHOWN]]
+        if len(warnings) > WARNINGS_SHOWN:
+            texts.append(t("more_warnings", count=len(warnings) - WARNINGS_SHOWN))
+        items.append(blocks.section(blocks.clip("\n".join(texts), 2500)))
     items.append(blocks.context(t("footer")))
     return blocks.message_blocks(items)
 

@@ -1,0 +1,1 @@
+"""Proto-personas: conversational capture, cards, revisions, evidence and quality checks."""

@@ -1,0 +1,87 @@
+"""A persona as Markdown and JSON: everything, unclipped (the card is a summary, this is the record).
+
+`build_export` is pure data; the Slack command uploads both files to the person's DM and the
+CLI (`workshop-bot export persona NAME_OR_ID --format md|json`) prints one to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from prompts import Prompts, SlackMarkup
+from storage import persona_evidence
+from storage import personas as store
+from storage.models import Persona
+
+TEMPLATE = "personas/export_md"
+FIELDS = ("name", "role", "context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure", "kind",
+          "confidence", "owner_id", "cadence_days", "status", "version", "source_session_id")
+
+
+def build_export(engine: Engine, persona: Persona) -> dict[str, Any]:
+    evidence = persona_evidence.list_evidence(engine, team_id=persona.team_id, persona_id=persona.id)
+    revisions = store.list_revisions(engine, team_id=persona.team_id, persona_id=persona.id, limit=10_000)
+    return {
+        "id": persona.id,
+        **{key: getattr(persona, key) for key in FIELDS},
+        "created_at": _iso(persona.created_at),
+        "last_reviewed_at": _iso(persona.last_reviewed_at),
+        "next_review_at": _iso(persona.next_review_at),
+        "evidence": [{"text": e.text, "permalink": e.permalink, "author_id": e.author_id, "added_by": e.added_by,
+                      "added_at": _iso(e.created_at)} for e in evidence],
+        "revisions": [{"version": r.version, "editor_id": r.editor_id, "at": _iso(r.created_at), "note": r.note,
+                       "changes": r.changes} for r in revisions],
+    }
+
+
+def to_json(export: dict[str, Any]) -> str:
+    return json.dumps(export, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_markdown(prompts: Prompts, export: dict[str, Any]) -> str:
+    """Markdown is not Slack markup: values are printed as typed (no `&amp;`)."""
+    return prompts.render(TEMPLATE, persona=_raw(export)) + "\n"
+
+
+def render(prompts: Prompts, export: dict[str, Any], fmt: str) -> str:
+    return to_json(export) if fmt == "json" else to_markdown(prompts, export)
+
+
+def filename(persona: Persona, fmt: str) -> str:
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in persona.name.lower()).strip("-")[:40]
+    return f"persona-{persona.id}-{safe or 'persona'}.{fmt}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _raw(value: Any) -> Any:
+    if isinstance(value, str):
+        return SlackMarkup(value)
+    if isinstance(value, list):
+        return [_raw(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _raw(v) for k, v in value.items()}
+    return value
+
+
+def export_for_cli(settings: Any, wanted: str, *, fmt: str, team_id: str | None) -> tuple[str, str]:
+    """(text, "") or ("", what went wrong) for `workshop-bot export persona NAME_OR_ID`."""
+    from storage.db import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        found = store.find_any(engine, wanted=wanted, team_id=team_id)
+        if not found:
+            return "", f"no persona called or numbered {wanted!r}"
+        if len(found) > 1:
+            return "", f"{len(found)} personas match {wanted!r}: " + ", ".join(
+                f"{p.id} ({p.name}, {p.team_id})" for p in found[:10]) + "; give the id"
+        return render(Prompts(settings.prompts_dir), build_export(engine, found[0]), fmt), ""
+    finally:
+        engine.dispose()

@@ -1,0 +1,83 @@
+"""Pure builders of the persona modals besides the form: history, evidence, suggestion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticSelectElement
+
+from bot import blocks
+from bot.personas import ids
+from prompts import Prompts
+from storage.models import Persona, PersonaRevision
+
+TEMPLATE = "personas/modals"
+HISTORY_LIMIT = 30
+PICKER_LIMIT = 100
+
+
+def build_history(prompts: Prompts, *, persona: Persona, revisions: Sequence[PersonaRevision]) -> dict:
+    """Every revision, newest first, field by field (from -> to); clipped to fit one modal."""
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(TEMPLATE, macro, **kw)
+
+    items: list[Any] = [blocks.section(t("history_intro", name=persona.name, version=persona.version))]
+    for revision in list(revisions)[:HISTORY_LIMIT]:
+        items.append(blocks.divider())
+        changes = [(key, _shown(change.get("from")), _shown(change.get("to")))
+                   for key, change in sorted(revision.changes.items())]
+        items.append(blocks.section(t("revision", revision=revision, changes=changes)))
+    if len(revisions) > HISTORY_LIMIT:
+        items.append(blocks.context(t("older", count=len(revisions) - HISTORY_LIMIT)))
+    return blocks.modal(callback_id=ids.HISTORY_MODAL, title=t("history_title"), blocks=items, close=t("close"))
+
+
+def _shown(value: Any) -> str:
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)
+
+
+def build_evidence(prompts: Prompts, *, personas: Sequence[Persona], chosen: Persona | None, text: str,
+                   source: dict[str, str]) -> dict:
+    """Attach a quote or finding: from a message (`source` names it) or typed on a card."""
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(TEMPLATE, macro, **kw)
+
+    items: list[Any] = []
+    if chosen is None:
+        options = [Option(value=str(p.id), text=blocks.clip(p.name, 75)) for p in list(personas)[:PICKER_LIMIT]]
+        items.append(InputBlock(block_id=ids.PERSONA_BLOCK, label=PlainTextObject(text=t("pick_persona")),
+                                element=StaticSelectElement(action_id="value", options=options,
+                                                            placeholder=PlainTextObject(text=t("pick_placeholder")))))
+    else:
+        items.append(blocks.section(t("evidence_for", name=chosen.name)))
+    items.append(blocks.text_input(block_id=ids.EVIDENCE_TEXT_BLOCK, label=t("evidence_text"), multiline=True,
+                                   initial=text or None, hint=t("evidence_hint")))
+    if not source:
+        items.append(blocks.text_input(block_id=ids.EVIDENCE_LINK_BLOCK, label=t("evidence_link"), optional=True,
+                                       max_length=1000))
+    meta = {**source, "persona": chosen.id if chosen is not None else None}
+    return blocks.modal(callback_id=ids.EVIDENCE_MODAL, title=t("evidence_title"), blocks=items,
+                        submit=t("attach"), close=t("cancel"), private_metadata=json.dumps(meta))
+
+
+def build_no_personas(prompts: Prompts) -> dict:
+    return blocks.modal(callback_id=ids.INFO_MODAL, title=prompts.part(TEMPLATE, "evidence_title"),
+                        blocks=[blocks.section(prompts.part(TEMPLATE, "no_personas"))],
+                        close=prompts.part(TEMPLATE, "close"))
+
+
+def build_suggest(prompts: Prompts, *, persona: Persona) -> dict:
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(TEMPLATE, macro, **kw)
+
+    items = [blocks.section(t("suggest_intro", name=persona.name, owner=persona.owner_id)),
+             blocks.text_input(block_id=ids.SUGGESTION_BLOCK, label=t("suggestion"), multiline=True,
+                               max_length=2000)]
+    return blocks.modal(callback_id=ids.SUGGEST_MODAL, title=t("suggest_title"), blocks=items, submit=t("send"),
+                        close=t("cancel"), private_metadata=str(persona.id))

@@ -1,0 +1,74 @@
+"""Quality warnings (warn, never block) on the card and in `/persona list`."""
+
+from __future__ import annotations
+
+from bot.personas import ids, lifecycle, quality
+from storage import personas as store
+from tests.harness import Bot, FakeClock, eventually
+from tests.persona_helpers import blocks_text, make_persona
+from tests.slack_fake import FakeSlack, payloads
+
+
+def _card(bot: Bot, name: str) -> str:
+    return blocks_text(bot.http.command(payloads.slash_command("/persona", f"show {name}")).json()["blocks"])
+
+
+def _list(bot: Bot) -> str:
+    return blocks_text(bot.http.command(payloads.slash_command("/persona", "list")).json()["blocks"])
+
+
+def test_demographic_only_and_too_similar_personas_are_flagged_with_the_overlap(bot: Bot, slack: FakeSlack) -> None:
+    make_persona(bot, name="Dora", role="Woman, 35, urban", goals=[], behaviors=[], frustrations=[], needs=[])
+    make_persona(bot, name="Maya")
+    make_persona(bot, name="Mia", goals=["Finish the checkout fast"], context="On the train")
+    make_persona(bot, name="Ben", role="IT admin at a small company", goals=["Fewer tickets"],
+                 behaviors=["Scripts everything"], needs=["Bulk import"], frustrations=["Manual onboarding"])
+
+    dora = _card(bot, "Dora")
+    assert "*Dora* has no goals, behaviors or frustrations" in dora
+    maya = _card(bot, "Maya")
+    assert "*Mia* and *Maya* look alike" in maya or "*Maya* and *Mia* look alike" in maya
+    assert "Role, Goals, Behaviors, Needs, Frustrations and pains overlap" in maya
+    ben = _card(bot, "Ben")
+    assert ":warning:" not in ben, "a distinct, behavioral persona gets no warning"
+    listed = _list(bot)
+    assert "4 active personas" in listed and "look alike" in listed and "has no goals" in listed
+    assert "There are" not in listed, "four personas are not too many"
+
+
+def test_more_than_five_active_personas_warns_everywhere(bot: Bot, slack: FakeSlack) -> None:
+    for n, role in enumerate(["Nurse", "Driver", "Teacher", "Farmer", "Pilot", "Baker"]):
+        make_persona(bot, name=f"P{n}", role=role, goals=[f"goal {role}"], behaviors=[f"does {role}"],
+                     needs=[f"needs {role}"], frustrations=[f"hates {role}"])
+    assert "There are 6 active personas" in _list(bot)
+    assert "There are 6 active personas" in _card(bot, "P0")
+    p5 = store.find_personas(bot.engine, team_id="T0001", name="P5")[0]
+    bot.http.interactive(payloads.block_actions(ids.RETIRE, value=str(p5.id), user="U0OWNER",
+                                                response_url=slack.response_url("actions")))
+    eventually(lambda: store.count_active(bot.engine, team_id="T0001") == 5)
+    assert "There are" not in _list(bot)
+
+
+def test_an_old_hypothesis_without_evidence_is_flagged_until_evidence_arrives(
+        bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    maya = make_persona(bot, name="Maya", cadence_days=30)
+    assert ":warning:" not in _card(bot, "Maya")
+    clock.advance(days=31)
+    assert "31-day-old hypothesis with no evidence" in _card(bot, "Maya")
+    lifecycle.add_evidence(bot.deps, team_id="T0001", persona_id=maya.id, user_id="U0OWNER", text="Quote",
+                           permalink="", author_id="U0C", source_key="C1:1")
+    assert ":warning:" not in _card(bot, "Maya")
+
+
+def test_the_similarity_check_stays_bounded(bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    """Many near-identical personas: only the newest are compared, so the pairs stay few."""
+    for n in range(quality.COMPARED_NEWEST + 10):
+        clock.advance(minutes=1)
+        make_persona(bot, name=f"Clone {n}")
+    found = quality.workspace_warnings(bot.engine, team_id="T0001", now=clock.now())
+    similar = [w for w in found if w.kind == "too_similar"]
+    assert len(similar) == quality.COMPARED_NEWEST * (quality.COMPARED_NEWEST - 1) // 2
+    oldest = store.find_personas(bot.engine, team_id="T0001", name="Clone 0")[0]
+    assert all(oldest.id not in w.persona_ids for w in similar)
+    listed = bot.http.command(payloads.slash_command("/persona", "list")).json()
+    assert "40 active personas" in listed["text"] and "20 more" in blocks_text(listed["blocks"])
