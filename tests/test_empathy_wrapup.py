@@ -69,6 +69,10 @@ def test_wrap_up_posts_summary_image_and_persona_button_in_the_thread(bot: Bot, 
     assert len([c for c in slack.calls_to("chat.postMessage") if "Summary of" in c.args["text"]]) == 1
     assert "Session finished" in w.board_text() and ids.EXPORT in w.board_text()
 
+    w.click(button["action_id"], w.facilitator, button["value"])  # the personas feature takes over, in a DM
+    eventually(lambda: [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] in (
+        w.facilitator, f"D{w.facilitator}") and "First-time buyer on mobile" in c.args.get("text", "")])
+
 
 def test_export_buttons_send_markdown_and_json_privately(bot: Bot, slack: FakeSlack) -> None:
     w = _played(Workshop(bot, slack).start(anonymous=True))
