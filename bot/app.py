@@ -34,7 +34,7 @@ def build_app(
         client=client,
         oauth_settings=oauth,
         token_verification_enabled=False,
-        logger=logging.getLogger("workshop_bot.bolt"),
+        logger=_bolt_logger(),
     )
     deps = Deps(
         settings=settings,
@@ -50,6 +50,20 @@ def build_app(
     fallbacks.register(app, deps)
     app.deps = deps  # type: ignore[attr-defined]
     return app
+
+
+class _DropTokenEnvWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client wins; that is intended, not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("workshop_bot.bolt")
+    if not any(isinstance(f, _DropTokenEnvWarning) for f in logger.filters):
+        logger.addFilter(_DropTokenEnvWarning())
+    return logger
 
 
 def _feature_modules() -> list:

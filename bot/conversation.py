@@ -162,7 +162,8 @@ class ConversationEngine:
         return True
 
     def _forward(self, client: WebClient, row: Conversation, spec: Flow, index: int, values: dict) -> bool:
-        if index + 1 < len(spec.steps):
+        """The next question; straight to the end when this one was sent back by `finish`."""
+        if index + 1 < len(spec.steps) and row.answers.get("redo") != spec.steps[index].key:
             return self._move(client, row, spec, spec.steps[index + 1].key, values)
         return self._finish(client, row, spec, values)
 
@@ -181,7 +182,7 @@ class ConversationEngine:
     def _finish(self, client: WebClient, row: Conversation, spec: Flow, values: dict) -> bool:
         now = self.deps.clock.now()
         stamp = store.next_version(row.updated_at, now)
-        answers = {**row.answers, "values": values}
+        answers = {**{k: v for k, v in row.answers.items() if k != "redo"}, "values": values}
         if not store.advance_conversation(self.deps.engine, conversation_id=row.id, seen_updated_at=row.updated_at,
                                           step=FINISHING, answers=answers, updated_at=stamp,
                                           expires_at=self._expiry(now)):
@@ -195,6 +196,7 @@ class ConversationEngine:
             back = problem.step or spec.steps[0].key
             self._post(client, row.channel_id, row.thread_ts,
                        Say(self.deps.prompts.part(spec.template, problem.macro, **problem.context)))
+            row.answers = {**row.answers, "redo": back}
             return self._move(client, row, spec, back, values) or True
         except Exception:
             self._move(client, row, spec, spec.steps[-1].key, values)

@@ -41,8 +41,12 @@ def register(app: App, deps: Deps) -> None:
     app.view(ANYTHING)(handle_unknown_view)
     app.view_closed(ANYTHING)(lambda ack: ack())
     app.shortcut(ANYTHING)(handle_unknown_shortcut)
-    app.event("message")(lambda: None)  # messages no feature wants are acked, or Slack retries them
+    app.event("message")(ignore_other_messages)
     app.error(handle_error)
+
+
+def ignore_other_messages() -> None:
+    """Channel messages no feature wants (most of them): acked, or Bolt answers 404 and Slack retries."""
 
 
 def tell_user(body: dict[str, Any], client: WebClient, respond: Respond | None, text: str) -> None:

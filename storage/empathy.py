@@ -93,16 +93,6 @@ def delete_session(engine: Engine, *, team_id: str, session_id: int) -> None:
             session.commit()
 
 
-def count_notes_by_quadrant(engine: Engine, *, team_id: str, session_id: int) -> dict[str, int]:
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Note.quadrant, func.count())
-            .where(Note.team_id == team_id, Note.session_id == session_id, Note.hidden == False)  # noqa: E712
-            .group_by(Note.quadrant)
-        ).all()
-    return {quadrant: count for quadrant, count in rows}
-
-
 def list_participants(engine: Engine, *, team_id: str, session_id: int) -> list[str]:
     with Session(engine) as session:
         return list(

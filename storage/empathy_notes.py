@@ -50,16 +50,28 @@ def add_notes(
 ) -> int:
     """Add `(source_key, text)` notes, skipping keys already stored; joins the author and records
     the activity (for the idle hint). Returns how many notes are new."""
-    added = 0
-    for source_key, text in texts:
-        with Session(engine) as session:
-            session.add(Note(team_id=team_id, session_id=session_id, quadrant=quadrant, text=text,
-                             author_id=author_id, source_key=source_key, created_at=now, updated_at=now))
-            try:
-                session.commit()
-                added += 1
-            except IntegrityError:
-                session.rollback()
+    def note(source_key: str, text: str) -> Note:
+        return Note(team_id=team_id, session_id=session_id, quadrant=quadrant, text=text, author_id=author_id,
+                    source_key=source_key, created_at=now, updated_at=now)
+
+    with Session(engine) as session:  # the usual case, all new: one transaction
+        session.add_all([note(key, text) for key, text in texts])
+        try:
+            session.commit()
+            added = len(texts)
+        except IntegrityError:
+            session.rollback()
+            added = -1
+    if added < 0:  # a retry: keep only the notes not stored yet
+        added = 0
+        for source_key, text in texts:
+            with Session(engine) as session:
+                session.add(note(source_key, text))
+                try:
+                    session.commit()
+                    added += 1
+                except IntegrityError:
+                    session.rollback()
     join(engine, team_id=team_id, session_id=session_id, user_id=author_id, now=now)
     if added:
         with Session(engine) as session:

@@ -30,24 +30,40 @@ def set_ballot(*args: object, **kwargs: object) -> None:
         _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
 
 
+def check_ballot(
+    engine: Engine, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int], budget: int,
+    per_note: int,
+) -> None:
+    """Raise BallotError if `votes` would break a rule; reads only (cheap enough before an ack)."""
+    with Session(engine) as session:
+        _check(session, team_id=team_id, session_id=session_id, user_id=user_id, votes=votes, budget=budget,
+               per_note=per_note)
+
+
+def _check(session: Session, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int], budget: int,
+           per_note: int) -> None:
+    if any(count < 0 or count > per_note for count in votes.values()):
+        raise BallotError("per_note")
+    valid = set(session.exec(select(Note.id).where(
+        Note.team_id == team_id, Note.session_id == session_id, Note.hidden == False,  # noqa: E712
+        Note.id.in_(list(votes)))).all())  # type: ignore[union-attr]
+    if set(votes) - valid:
+        raise BallotError("unknown_note")
+    kept = session.exec(select(func.coalesce(func.sum(Vote.count), 0)).where(
+        Vote.session_id == session_id, Vote.user_id == user_id,
+        Vote.note_id.not_in(list(votes)))).one()  # type: ignore[attr-defined]
+    if kept + sum(votes.values()) > budget:
+        raise BallotError("budget")
+
+
 def _set_ballot(
     engine: Engine, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int],
     budget: int, per_note: int,
 ) -> None:
     """Replace the user's votes on the notes in `votes` (other notes keep theirs), atomically."""
-    if any(count < 0 or count > per_note for count in votes.values()):
-        raise BallotError("per_note")
     with Session(engine) as session:
-        valid = set(session.exec(select(Note.id).where(
-            Note.team_id == team_id, Note.session_id == session_id, Note.hidden == False,  # noqa: E712
-            Note.id.in_(list(votes)))).all())  # type: ignore[union-attr]
-        if set(votes) - valid:
-            raise BallotError("unknown_note")
-        kept = session.exec(select(func.coalesce(func.sum(Vote.count), 0)).where(
-            Vote.session_id == session_id, Vote.user_id == user_id,
-            Vote.note_id.not_in(list(votes)))).one()  # type: ignore[attr-defined]
-        if kept + sum(votes.values()) > budget:
-            raise BallotError("budget")
+        _check(session, team_id=team_id, session_id=session_id, user_id=user_id, votes=votes, budget=budget,
+               per_note=per_note)
         session.exec(delete(Vote).where(  # type: ignore[call-overload]
             Vote.session_id == session_id, Vote.user_id == user_id,
             Vote.note_id.in_(list(votes))))  # type: ignore[attr-defined]

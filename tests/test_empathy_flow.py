@@ -16,6 +16,7 @@ from tests.test_empathy_support import Workshop
 def test_phases_post_their_prompt_warn_a_minute_before_and_advance_at_time_up(bot: Bot, slack: FakeSlack) -> None:
     w = Workshop(bot, slack).start()  # 30 min classic: intro 5 min, six sections of 3 min, vote 5, wrap-up 2
     assert "5 min left" in w.board_text() and "Who and goal" in w.board_text()
+    assert f"session #{w.session_id}" in w.board_text()
 
     bot.clock.advance(minutes=4, seconds=1)
     bot.tick()
@@ -70,6 +71,7 @@ def test_only_the_facilitator_controls_the_session_and_old_buttons_are_stale(bot
     eventually(lambda: w.phase_index() == 2)
     bot.tick()
     assert w.phase_index() == 2, "a triple click moves one phase"
+    eventually(lambda: [t for t in w.thread() if "*Thinks*" in t])  # posted after the phase moved
     assert len([t for t in w.thread() if "*Thinks*" in t]) == 1
 
 

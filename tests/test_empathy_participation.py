@@ -72,8 +72,9 @@ def test_thread_replies_become_notes_only_during_a_section_and_never_twice(bot: 
     bot.http.event(event)
     bot.http.event(event, retry_num=1)  # Slack redelivers: no duplicate
     w.reply("U0BOT", "bot chatter", bot_id="B0OTHER")
-    bot.http.event(payloads.event_callback(payloads.message_event(
+    plain = bot.http.event(payloads.event_callback(payloads.message_event(
         "not in the thread", user="U0ANA", channel=w.channel, channel_type="channel")))
+    assert plain.status == 200, "other channel messages are acked too (a 404 makes Slack retry)"
     eventually(lambda: len(w.notes()) == 2)
     w.settle()
 

@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from bot.empathy import ids
+from storage.models import Persona
 from tests.harness import Bot, eventually
 from tests.slack_fake import FakeSlack, payloads
 from tests.test_empathy_support import Workshop, as_dict, start_form, texts_of
@@ -131,7 +133,7 @@ def test_a_channel_the_bot_cannot_post_to_gets_a_clear_private_answer_and_leaves
     answers = slack.wait_for("response_url", 2)
     assert all(a.args["response_type"] == "ephemeral" and "/invite @workshop-bot" in a.args["text"]
                for a in answers)
-    assert "is_archived" in answers[1].args["text"]
+    assert sorted("is_archived" in a.args["text"] for a in answers) == [False, True]
     slack.fail_next("chat.postMessage", "not_in_channel")
     bot.http.interactive(payloads.view_submission(ids.START_MODAL, start_form(channel="C0PRIVATE"), user="U0FACIL"))
     dm = eventually(lambda: [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "U0FACIL"])
@@ -139,3 +141,38 @@ def test_a_channel_the_bot_cannot_post_to_gets_a_clear_private_answer_and_leaves
     assert w.sessions() == []
     bot.tick()
     assert [c.method for c in slack.calls if c.method in ("chat.update", "chat.postEphemeral")] == []
+
+
+def test_a_session_can_be_about_an_existing_persona(bot: Bot, slack: FakeSlack) -> None:
+    with Session(bot.engine) as db:
+        db.add(Persona(team_id="T0001", name="Night-shift nurse", owner_id="U0OWNER", created_by="U0OWNER",
+                       created_at=bot.clock.now(), updated_at=bot.clock.now()))
+        db.commit()
+        persona_id = db.exec(select(Persona.id)).one()
+    bot.http.command(payloads.slash_command("/empathy", "start", channel="C0WARD", user="U0FACIL"))
+    view = as_dict(slack.wait_for("views.open")[0].args["view"])
+    picker = next(b for b in view["blocks"] if b.get("block_id") == ids.PERSONA_BLOCK)
+    assert [o["text"]["text"] for o in picker["element"]["options"]] == ["Night-shift nurse"]
+
+    form = start_form("")
+    missing = bot.http.interactive(payloads.view_submission(ids.START_MODAL, form, private_metadata="C0WARD"))
+    assert "Tell us who" in missing.json()["errors"][ids.SUBJECT_BLOCK]
+    form[ids.PERSONA_BLOCK] = {"value": payloads.input_static_select(str(persona_id))}
+    bot.http.interactive(payloads.view_submission(ids.START_MODAL, form, private_metadata="C0WARD", user="U0FACIL"))
+    board = slack.wait_for("chat.postMessage")[0].args
+    assert "Night-shift nurse" in texts_of(board["blocks"])
+    [row] = Workshop(bot, slack).sessions()
+    assert row.persona_id == persona_id and row.subject == "Night-shift nurse"
+
+
+def test_the_export_slash_command_sends_the_file_or_says_what_is_wrong(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.add_notes("U0ANA", "a note in the intro")
+    bot.http.command(payloads.slash_command("/empathy", f"export {w.session_id} json", user="U0ANA",
+                                            channel=w.channel))
+    done = slack.wait_for("files.completeUploadExternal")[0].args
+    assert done["channel_id"] == "DU0ANA"
+    [upload] = as_dict(done["files"])
+    assert json.loads(slack.uploads[upload["id"]])["note_count"] == 1
+    bot.http.command(payloads.slash_command("/empathy", "export 424242", user="U0ANA", channel=w.channel))
+    eventually(lambda: any("can't find that session" in t for t in w.ephemerals("U0ANA")))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy.engine import Engine
+
 from bot.personas import form, ids
 from bot.review_subjects import SubjectChange
 from storage import personas as store
-from tests.harness import Bot, eventually
+from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import Dm, blocks_text, form_values, make_persona, view_of
 from tests.slack_fake import FakeSlack, payloads
 
@@ -116,6 +118,7 @@ def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: 
     first = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter"),
                                                           user="U0OWNER", private_metadata=old_form))
     assert not first.body_text.strip()
+    eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).version == 2)
     second = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Student"),
                                                            user="U0OWNER", private_metadata=old_form)).json()
     assert "changed this persona since you opened the form" in second["errors"]["name"]
@@ -129,3 +132,16 @@ def test_share_posts_the_card_in_the_channel(bot: Bot, slack: FakeSlack) -> None
     assert posted.args["response_type"] == "in_channel" and "Shared by <@U0READER>" in blocks_text(
         posted.args["blocks"])
     assert ids.SHARE not in blocks_text(posted.args["blocks"]), "the shared card has no share button"
+
+
+def test_a_configured_admin_may_edit_any_persona(slack: FakeSlack, engine: Engine, clock: FakeClock) -> None:
+    admin_bot = Bot(slack=slack, engine=engine, clock=clock, admin_user_ids="U0ADMIN, U0OTHER")
+    try:
+        persona = make_persona(admin_bot, owner="U0OWNER")
+        response = admin_bot.http.interactive(payloads.view_submission(
+            ids.FORM_MODAL, form_values(owner_id="U0NEWOWNER"), user="U0ADMIN",
+            private_metadata=json.dumps({"id": persona.id, "v": 1})))
+        assert not response.body_text.strip()
+        eventually(lambda: store.get_persona(engine, team_id="T0001", persona_id=persona.id).owner_id == "U0NEWOWNER")
+    finally:
+        admin_bot.close()

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from storage import personas as store
 from storage.models import Conversation, Persona
 from tests.harness import Bot, FakeClock, eventually
-from tests.persona_helpers import Dm
+from tests.persona_helpers import Dm, make_persona
 from tests.slack_fake import FakeSlack, payloads
 
 
@@ -214,3 +214,30 @@ def test_the_shortcut_and_the_home_button_start_the_same_conversation(bot: Bot, 
     stale = bot.http.interactive(payloads.block_actions("persona_from_session", value="999", user="U0SHORT",
                                                         response_url=slack.response_url("actions")))
     assert stale.status == 200
+
+
+def test_a_name_taken_meanwhile_is_asked_again_then_the_persona_is_saved(bot: Bot, slack: FakeSlack) -> None:
+    dm = _start(bot, "U0LATE")
+    dm.say("Maya")
+    dm.say("Commuter")
+    make_persona(bot, name="maya")  # someone else saves a Maya first
+    for _ in range(9):
+        dm.say("skip")
+    asked_again = dm.say("ok", replies=2)
+    assert "already an active persona called *Maya*" in asked_again and "Question 1 of 12" in asked_again
+    assert "is saved as a proto-persona" in dm.say("Maya the second"), "the other answers are kept"
+    assert [(p.name, p.role) for p in _personas(bot.engine)][1] == ("Maya the second", "Commuter")
+
+
+def test_a_redelivered_answer_is_applied_once(bot: Bot, slack: FakeSlack) -> None:
+    dm = _start(bot, "U0RETRY")
+    dm.say("Rita")
+    callback = payloads.event_callback(payloads.message_event("Pharmacist", user="U0RETRY", channel=dm.channel))
+    before = len(dm.posts())
+    assert bot.http.event(callback).status == 200
+    eventually(lambda: len(dm.posts()) == before + 1)
+    assert bot.http.event(callback, retry_num=1).status == 200  # Slack's redelivery, same event_id
+    assert "Question 4 of 12" in dm.say("Works nights"), "the redelivery did not move the conversation twice"
+    with Session(bot.engine) as db:
+        [row] = db.exec(select(Conversation)).all()
+    assert row.answers["values"]["role"] == "Pharmacist" and row.answers["values"]["context"] == "Works nights"

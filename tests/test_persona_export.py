@@ -19,16 +19,22 @@ def test_slash_export_uploads_markdown_and_json_to_the_dm(bot: Bot, slack: FakeS
     maya = make_persona(bot, name="Maya & Co <x>")
     lifecycle.add_evidence(bot.deps, team_id="T0001", persona_id=maya.id, user_id="U0OWNER", text="Fees hurt",
                            permalink="https://example.slack.com/archives/C1/p1", author_id="U0C", source_key="C1:1")
+    lifecycle.add_evidence(bot.deps, team_id="T0001", persona_id=maya.id, user_id="U0OWNER",
+                           text="<img src=x onerror=alert(1)>", permalink="javascript:alert(1)", author_id="",
+                           source_key="typed:1")
     ack = bot.http.command(payloads.slash_command("/persona", "export Maya &amp; Co &lt;x&gt;", user="U0ME")).json()
     assert "Markdown and JSON" in ack["text"]
     eventually(lambda: len(slack.uploads) == 2)
     files = {f["name"]: slack.uploads[f["id"]].decode() for f in slack.workspace.files.values()}
     markdown = next(text for name, text in files.items() if name.endswith(".md"))
     data = json.loads(next(text for name, text in files.items() if name.endswith(".json")))
-    assert markdown.startswith("# Maya & Co <x>") and "Proto-persona: hypothesis" in markdown
+    assert markdown.startswith("# Maya &amp; Co &lt;x&gt;"), "a Markdown viewer shows it as typed, never as HTML"
+    assert "<x>" not in markdown and "<img" not in markdown and "Proto-persona: hypothesis" in markdown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markdown and "(javascript:" not in markdown
     assert "- Finish checkout fast" in markdown and "Fees hurt ([source](https://example.slack.com" in markdown
     assert data["name"] == "Maya & Co <x>" and data["goals"] == ["Finish checkout fast"]
-    assert [r["version"] for r in data["revisions"]] == [2, 1] and data["evidence"][0]["author_id"] == "U0C"
+    assert [r["version"] for r in data["revisions"]] == [3, 2, 1] and data["evidence"][0]["author_id"] == "U0C"
+    assert data["evidence"][1]["text"] == "<img src=x onerror=alert(1)>", "JSON keeps what was typed"
     eventually(lambda: all(f.get("channel") == "DU0ME" for f in slack.workspace.files.values()))
     missing = bot.http.command(payloads.slash_command("/persona", "export Nobody")).json()
     assert "no active persona called *Nobody*" in missing["text"]

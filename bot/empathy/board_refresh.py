@@ -51,34 +51,35 @@ class BoardRefresher:
             self._dirty.add((team_id, session_id))
             self._last_sent_at.pop((team_id, session_id), None)
 
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._dirty)
-
     def flush_due(self, *, wait: bool = False) -> int:
         """Refresh every dirty board that may be refreshed now; returns how many were sent.
 
         A board another thread is refreshing is skipped (left dirty, its timer armed) unless
-        `wait`: the tick waits, so after a tick every due board matches the database."""
+        `wait`: the tick waits for it and for every refresh in flight, so after a tick every due
+        board matches the database."""
         now = self.clock.now()
+        taken: list[Key] = []
         with self._lock:
-            due = [key for key in self._dirty if self._is_due(key, now)]
-            for key in due:
-                self._dirty.discard(key)
-            for key in self._dirty - set(due):
+            for key in [key for key in self._dirty if self._is_due(key, now)]:
+                lock = self._key_locks.setdefault(key, threading.Lock())
+                if wait or lock.acquire(blocking=False):  # popped and locked together (no gap)
+                    self._dirty.discard(key)
+                    taken.append(key)
+            for key in self._dirty - set(taken):
                 self._arm(key, now)
         sent = 0
-        for key in due:
-            lock = self._key_locks.setdefault(key, threading.Lock())
-            if not lock.acquire(blocking=wait):
-                with self._lock:
-                    self._dirty.add(key)
-                    self._arm(key, now)
-                continue
+        for key in taken:
+            lock = self._key_locks[key]
+            if wait:
+                lock.acquire()
             try:
                 sent += self._flush(key, self.clock.now())
             finally:
                 lock.release()
+        if wait:  # another thread may have taken a due board just before us: let it finish
+            for lock in list(self._key_locks.values()):
+                with lock:
+                    pass
         return sent
 
     def _is_due(self, key: Key, now: datetime) -> bool:

@@ -76,7 +76,7 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
     shown_people = state.participants[:PARTICIPANTS_SHOWN]
     out = [
         blocks.header(t("heading", subject=session.subject)),
-        blocks.section(t("goal", goal=session.goal, facilitator=session.facilitator_id)),
+        blocks.section(t("goal", goal=session.goal, facilitator=session.facilitator_id, number=session.id)),
         blocks.section(t("phase", name=name(phase.key), status=session.status,
                          minutes_left=math.ceil(seconds_left(session, state.now) / 60),
                          number=session.phase_index + 1, total=len(agenda))),

@@ -55,6 +55,9 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
 
     def handle_open_ballot(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
+        flow.later(open_ballot, body, client)
+
+    def open_ballot(body: dict[str, Any], client: WebClient) -> None:
         session, _ = load(deps, body, action_value(body))
         if not voting(session):
             tell(client, body, t(BALLOT, "not_open"))
@@ -77,19 +80,33 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         if not voting(session):
             ack(response_action="errors", errors={first: t(BALLOT, "error_closed")})
             return
+        rules = dict(team_id=session.team_id, session_id=session.id, user_id=user, votes=votes,
+                     budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
         try:
-            votes_store.set_ballot(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user,
-                                   votes=votes, budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
+            votes_store.check_ballot(deps.engine, **rules)
         except votes_store.BallotError as exc:
-            current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id,
-                                             user_id=user)
-            kept = sum(count for note_id, count in current.items() if note_id not in votes)
-            text = (t(BALLOT, "error_budget", votes=session.votes_per_person, spent=kept + sum(votes.values()))
-                    if str(exc) == "budget" else t(BALLOT, "error_gone"))
-            ack(response_action="errors", errors={first: text})
+            ack(response_action="errors", errors={first: ballot_error(session, user, votes, exc)})
             return
         ack()
-        spent = votes_store.votes_spent(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user)
+        flow.later(save_ballot, session, rules, body, client)
+
+    def ballot_error(session: EmpathySession, user: str, votes: dict[int, int], exc: Exception) -> str:
+        if str(exc) != "budget":
+            return t(BALLOT, "error_gone")
+        current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user)
+        kept = sum(count for note_id, count in current.items() if note_id not in votes)
+        return t(BALLOT, "error_budget", votes=session.votes_per_person, spent=kept + sum(votes.values()))
+
+    def save_ballot(session: EmpathySession, rules: dict, body: dict[str, Any], client: WebClient) -> None:
+        """Re-checked in the write (two tabs of one person may race); a loser is told, not counted."""
+        try:
+            votes_store.set_ballot(deps.engine, **rules)
+        except votes_store.BallotError as exc:
+            tell(client, body, ballot_error(session, rules["user_id"], rules["votes"], exc),
+                 channel=session.channel_id)
+            return
+        spent = votes_store.votes_spent(deps.engine, team_id=session.team_id, session_id=session.id,
+                                        user_id=rules["user_id"])
         tell(client, body, t(BALLOT, "saved", spent=spent, votes=session.votes_per_person),
              channel=session.channel_id)
         flow.changed(session)
@@ -111,10 +128,11 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         session = (store.get_session(deps.engine, team_id=call.team_id, session_id=int(raw))
                    if raw.isdigit() else None)
         if session is None or session.status == "starting" or fmt not in FORMATS:
-            tell(call.client, call.body, t(wrapup.SUMMARY, "export_not_found"))
+            tell(call.client, call.body, t(wrapup.SUMMARY, "export_not_found"), channel=call.channel_id)
             return
         wrapup.send_export(deps, call.client, session, user_id=call.user_id, fmt=fmt)
-        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"))
+        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"),
+             channel=call.channel_id)
 
     for act, action_id in (("next", ids.NEXT_PHASE), ("extend", ids.EXTEND), ("pause", ids.PAUSE),
                            ("end", ids.END)):

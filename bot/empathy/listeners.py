@@ -20,6 +20,8 @@ from bot.empathy.common import team_of, user_of
 from bot.empathy.session_flow import SessionFlow
 from bot.modal_values import ModalValues
 from storage import empathy as store
+from storage import personas as personas_store
+from storage.models import Persona
 
 log = logging.getLogger(__name__)
 CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action",
@@ -32,12 +34,14 @@ def register(app: App, deps: Deps) -> None:
 
     def handle_start_command(call: CommandCall) -> None:
         call.ack()
-        call.client.views_open(trigger_id=call.trigger_id,
-                               view=views.build_start_modal(deps.prompts, channel_id=call.channel_id))
+        call.client.views_open(trigger_id=call.trigger_id, view=views.build_start_modal(
+            deps.prompts, channel_id=call.channel_id,
+            personas=personas_store.list_personas(deps.engine, team_id=call.team_id)))
 
     def handle_start_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=views.build_start_modal(deps.prompts, channel_id=""))
+        client.views_open(trigger_id=body["trigger_id"], view=views.build_start_modal(
+            deps.prompts, channel_id="", personas=personas_store.list_personas(deps.engine, team_id=team_of(body))))
 
     def handle_start_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         form = ModalValues(body["view"])
@@ -63,6 +67,13 @@ def _channel(body: dict[str, Any]) -> str:
     return picked or body["view"].get("private_metadata") or ""
 
 
+def _persona(deps: Deps, form: ModalValues, body: dict[str, Any]) -> Persona | None:
+    picked = form.selected(ids.PERSONA_BLOCK) or ""
+    if not picked.isdigit():
+        return None
+    return personas_store.get_persona(deps.engine, team_id=team_of(body), persona_id=int(picked))
+
+
 def _start_errors(deps: Deps, form: ModalValues, body: dict[str, Any]) -> dict[str, str]:
     def t(macro: str, **kw: object) -> str:
         return deps.prompts.part(views.MODAL, macro, **kw)
@@ -70,9 +81,10 @@ def _start_errors(deps: Deps, form: ModalValues, body: dict[str, Any]) -> dict[s
     errors: dict[str, str] = {}
     if not _channel(body):
         errors[ids.CHANNEL_BLOCK] = t("error_channel")
-    for block in (ids.SUBJECT_BLOCK, ids.GOAL_BLOCK):
-        if not form.text(block):
-            errors[block] = t("error_required")
+    if not form.text(ids.GOAL_BLOCK):
+        errors[ids.GOAL_BLOCK] = t("error_required")
+    if not form.text(ids.SUBJECT_BLOCK) and _persona(deps, form, body) is None:
+        errors[ids.SUBJECT_BLOCK] = t("error_subject")
     if len(form.text(ids.SUBJECT_BLOCK)) > 150:
         errors[ids.SUBJECT_BLOCK] = t("error_too_long", limit=150)
     if len(form.text(ids.GOAL_BLOCK)) > 500:
@@ -95,9 +107,12 @@ def _start_session(deps: Deps, flow: SessionFlow, client: WebClient, body: dict[
     minutes = form.integer(ids.DURATION_BLOCK) or 30
     now = deps.clock.now()
     first_phase = build_agenda(canvas, minutes)[0]
+    persona = _persona(deps, form, body)
     session = store.create_session(
         deps.engine, team_id=team_id, channel_id=channel_id, facilitator_id=user_id,
-        subject=form.text(ids.SUBJECT_BLOCK), goal=form.text(ids.GOAL_BLOCK), canvas=canvas,
+        persona_id=persona.id if persona else None,
+        subject=form.text(ids.SUBJECT_BLOCK) or (persona.name if persona else ""),
+        goal=form.text(ids.GOAL_BLOCK), canvas=canvas,
         duration_minutes=minutes, anonymous="anonymous" in form.checked(ids.OPTIONS_BLOCK),
         votes_per_person=form.integer(ids.VOTES_BLOCK) or 5, now=now,
         phase_ends_at=now + timedelta(seconds=first_phase.seconds),

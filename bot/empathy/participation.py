@@ -30,6 +30,9 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
 
     def handle_join(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
+        flow.later(join, body, client)
+
+    def join(body: dict[str, Any], client: WebClient) -> None:
         session, _ = load(deps, body, action_value(body))
         if not is_live(session):
             tell(client, body, t("session_over"))
@@ -41,6 +44,9 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
 
     def handle_add_note(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
+        flow.later(open_add_note, body, client)
+
+    def open_add_note(body: dict[str, Any], client: WebClient) -> None:
         session, _ = load(deps, body, action_value(body))
         if not is_live(session) or flow.phase(session).kind not in WRITING:
             tell(client, body, t("error_closed") if is_live(session) else t("session_over"))
@@ -63,9 +69,12 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         quadrant = form.selected(ids.QUADRANT_BLOCK) or flow.phase(session).key
         if quadrant not in flow.sections(session):
             quadrant = flow.sections(session)[0]
-        notes_store.add_notes(deps.engine, team_id=session.team_id, session_id=session.id,
-                              author_id=user_of(body), quadrant=quadrant, now=deps.clock.now(),
-                              texts=[(f"view:{view['id']}:{i}", line) for i, line in enumerate(lines)])
+        flow.later(add_notes, session, user_of(body), quadrant,
+                   [(f"view:{view['id']}:{i}", line) for i, line in enumerate(lines)])
+
+    def add_notes(session: EmpathySession, author: str, quadrant: str, texts: list[tuple[str, str]]) -> None:
+        notes_store.add_notes(deps.engine, team_id=session.team_id, session_id=session.id, author_id=author,
+                              quadrant=quadrant, now=deps.clock.now(), texts=texts)
         flow.changed(session)
 
     def is_session_reply(event: dict[str, Any], body: dict[str, Any]) -> bool:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -44,6 +46,7 @@ WARN_SECONDS = 60
 IDLE_SECONDS = 90
 EXTEND_SECONDS = 120
 VOTES_PER_NOTE = 3
+AFTER_ACK_THREADS = 4
 
 
 class SessionFlow:
@@ -52,6 +55,17 @@ class SessionFlow:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board)
+        self._after_ack = ThreadPoolExecutor(max_workers=AFTER_ACK_THREADS, thread_name_prefix="empathy")
+
+    def later(self, work: Callable[..., None], *args: object) -> None:
+        """Run slow work after the ack on our own threads: Bolt's listener pool is small (5), and
+        work queued there delays the acks of everyone else in a burst."""
+        def run() -> None:
+            try:
+                work(*args)
+            except Exception:
+                log.exception("empathy work after the ack failed")
+        self._after_ack.submit(run)
 
     # -- board ---------------------------------------------------------------------------
     def board_blocks(self, session: EmpathySession) -> list[dict]:

@@ -19,7 +19,8 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import Deps
 from bot.fallbacks import tell_user
 from bot.modal_values import ModalValues
-from bot.personas import ids, lifecycle, modals
+from bot.personas import ids, lifecycle, modals, refresh
+from bot.personas.subject import editor_view
 from storage import persona_evidence
 from storage import personas as store
 from storage.models import Persona
@@ -52,7 +53,8 @@ def register(app: App, deps: Deps) -> None:
             tell_user(body, client, respond, t("not_allowed", name=persona.name, owner=persona.owner_id,
                                                 action="edit"))
             return
-        deps.subjects["persona"].open_editor(client, body["trigger_id"], persona.team_id, persona.id, user_id)
+        client.views_open(trigger_id=body["trigger_id"], view=editor_view(
+            deps, persona.team_id, persona.id, user_id, where=refresh.origin(body)))
 
     def handle_retire(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
@@ -65,6 +67,7 @@ def register(app: App, deps: Deps) -> None:
                                                 action="retire"))
             return
         lifecycle.retire(deps, team_id=persona.team_id, persona_id=persona.id, user_id=user_id)
+        refresh.refresh(deps, client, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
         tell_user(body, client, respond, t("retired", name=persona.name))
 
     def handle_history(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -104,7 +107,7 @@ def register(app: App, deps: Deps) -> None:
         persona = button_persona(body, client, respond)
         if persona is not None:
             client.views_open(trigger_id=body["trigger_id"], view=modals.build_evidence(
-                deps.prompts, personas=[], chosen=persona, text="", source={}))
+                deps.prompts, personas=[], chosen=persona, text="", source={}, where=refresh.origin(body)))
 
     def handle_evidence_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -149,7 +152,9 @@ def register(app: App, deps: Deps) -> None:
         if row is None:
             client.chat_postMessage(channel=user_id, text=t("evidence_duplicate", name=persona.name))
             return
-        count = persona_evidence.count_evidence(deps.engine, team_id=team_id).get(persona.id, 0)
+        refresh.refresh(deps, client, team_id=team_id, persona_id=persona.id, where=meta.get("o"))
+        count = persona_evidence.count_evidence(deps.engine, team_id=team_id,
+                                                persona_ids=[persona.id]).get(persona.id, 0)
         client.chat_postMessage(channel=user_id, text=t("evidence_added", name=persona.name, count=count))
 
     app.action(ids.EDIT)(handle_edit)

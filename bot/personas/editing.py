@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.commands import CommandCall
 from bot.deps import Deps
-from bot.personas import cards, form, ids, lifecycle
+from bot.personas import cards, form, ids, lifecycle, refresh
 from storage import persona_evidence
 from storage import personas as store
 
@@ -53,15 +53,19 @@ def register(app: App, deps: Deps) -> None:
         if values.get("kind") == "validated" and persona.kind != "validated" and not persona_evidence.list_evidence(
                 deps.engine, team_id=team_id, persona_id=persona_id):
             errors["kind"] = deps.prompts.part(FLOW, "error_validated_needs_evidence")
+        if persona.version != meta.get("v"):
+            errors["name"] = deps.prompts.part(FLOW, "error_stale")
         if errors:
             ack(response_action="errors", errors=errors)
             return
+        ack()  # before the change: its announcements (governance, Home) may call Slack
         done = lifecycle.edit(deps, team_id=team_id, persona_id=persona_id, expected_version=meta.get("v", 0),
                               values=values, user_id=user_id, note=form.note(view))
-        if done is None:
-            ack(response_action="errors", errors={"name": deps.prompts.part(FLOW, "error_stale")})
+        if done is None:  # another edit landed between the check and the write
+            client.chat_postMessage(channel=user_id, text=deps.prompts.part(FLOW, "error_stale"))
             return
-        ack()
+        if done.changes:
+            refresh.refresh(deps, client, team_id=team_id, persona_id=persona_id, where=meta.get("o"))
         key = "saved" if done.changes else "unchanged"
         text = deps.prompts.part(REPLIES, key, name=done.persona.name, version=done.persona.version)
         _send_card(deps, client, user_id, done.persona, text)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from prompts import Prompts, SlackMarkup
+from prompts import Prompts
 from storage import persona_evidence
 from storage import personas as store
 from storage.models import Persona
@@ -43,8 +43,10 @@ def to_json(export: dict[str, Any]) -> str:
 
 
 def to_markdown(prompts: Prompts, export: dict[str, Any]) -> str:
-    """Markdown is not Slack markup: values are printed as typed (no `&amp;`)."""
-    return prompts.render(TEMPLATE, persona=_raw(export)) + "\n"
+    """`&`, `<`, `>` are written as entities, which every Markdown viewer shows as typed; raw, a
+    typed `<b>` or `<img onerror=...>` would be read as HTML. Only http(s) sources become links."""
+    shown = {**export, "evidence": [{**e, "link": _md_url(e.get("permalink") or "")} for e in export["evidence"]]}
+    return prompts.render(TEMPLATE, persona=shown) + "\n"
 
 
 def render(prompts: Prompts, export: dict[str, Any], fmt: str) -> str:
@@ -60,14 +62,11 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _raw(value: Any) -> Any:
-    if isinstance(value, str):
-        return SlackMarkup(value)
-    if isinstance(value, list):
-        return [_raw(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _raw(v) for k, v in value.items()}
-    return value
+def _md_url(url: str) -> str:
+    """A link target that cannot run script or break out of `(...)`; "" when it is no web link."""
+    if not url.lower().startswith(("https://", "http://")):
+        return ""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def export_for_cli(settings: Any, wanted: str, *, fmt: str, team_id: str | None) -> tuple[str, str]:

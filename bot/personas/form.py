@@ -30,8 +30,10 @@ MULTILINE = ("context", "goals", "behaviors", "needs", "frustrations", "quote", 
 LIMITS = {"name": fields.NAME_MAX, "role": fields.ROLE_MAX, "quote": fields.QUOTE_MAX}
 
 
-def build_form(prompts: Prompts, *, persona: Persona | None, owner_id: str, cadence_days: int) -> dict:
-    """The modal; `persona` None is a new one. `private_metadata` pins the version being edited."""
+def build_form(prompts: Prompts, *, persona: Persona | None, owner_id: str, cadence_days: int,
+               where: dict[str, str] | None = None) -> dict:
+    """The modal; `persona` None is a new one. `private_metadata` pins the version being edited
+    and, for Edit on a card, the card to refresh after the save (`bot.personas.refresh`)."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(TEMPLATE, macro, **kw)
 
@@ -55,7 +57,9 @@ def build_form(prompts: Prompts, *, persona: Persona | None, owner_id: str, cade
     if persona is not None:
         items.append(blocks.text_input(block_id="note", label=t("label", key="note"), optional=True,
                                        max_length=300))
-    meta = {"id": persona.id, "v": persona.version} if persona is not None else {}
+    meta: dict[str, Any] = {"id": persona.id, "v": persona.version} if persona is not None else {}
+    if persona is not None and where:
+        meta["o"] = where
     return blocks.modal(callback_id=ids.FORM_MODAL, title=t("title", new=persona is None), blocks=items,
                         submit=t("submit"), private_metadata=json.dumps(meta))
 
@@ -84,7 +88,7 @@ def read_form(prompts: Prompts, view: dict[str, Any], *, me: str) -> tuple[dict[
     return values, errors
 
 
-def metadata(view: dict[str, Any]) -> dict[str, int]:
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:

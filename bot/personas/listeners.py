@@ -21,6 +21,8 @@ REPLIES = "personas/replies"
 
 def register(app: App, deps: Deps) -> None:
     deps.subjects["persona"] = PersonaSubject(deps)
+    capture.register(app, deps)  # first: `/persona new` leads the help
+    editing.register(app, deps)
 
     def t(macro: str, **kw: object) -> str:
         return deps.prompts.part(REPLIES, macro, **kw)
@@ -79,12 +81,10 @@ def register(app: App, deps: Deps) -> None:
                                                    "title": export.filename(persona, fmt)} for fmt in ("md", "json")])
 
     deps.commands.add("/persona", "list", handle_list, summary=t("help_list"))
-    deps.commands.add("/persona", "export", handle_export, usage="NAME", summary=t("help_export"))
     deps.commands.add("/persona", "show", handle_show, usage="NAME", summary=t("help_show"))
+    deps.commands.add("/persona", "export", handle_export, usage="NAME", summary=t("help_export"))
     app.action(ids.SHOW)(handle_show_button)
     app.action(ids.SHARE)(handle_share)
-    editing.register(app, deps)
-    capture.register(app, deps)
     card_actions.register(app, deps)
 
 

@@ -43,7 +43,7 @@ def _shown(value: Any) -> str:
 
 
 def build_evidence(prompts: Prompts, *, personas: Sequence[Persona], chosen: Persona | None, text: str,
-                   source: dict[str, str]) -> dict:
+                   source: dict[str, str], where: dict[str, str] | None = None) -> dict:
     """Attach a quote or finding: from a message (`source` names it) or typed on a card."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(TEMPLATE, macro, **kw)
@@ -61,7 +61,9 @@ def build_evidence(prompts: Prompts, *, personas: Sequence[Persona], chosen: Per
     if not source:
         items.append(blocks.text_input(block_id=ids.EVIDENCE_LINK_BLOCK, label=t("evidence_link"), optional=True,
                                        max_length=1000))
-    meta = {**source, "persona": chosen.id if chosen is not None else None}
+    meta: dict[str, Any] = {**source, "persona": chosen.id if chosen is not None else None}
+    if where:  # the card the button was pressed on, refreshed once the evidence is attached
+        meta["o"] = where
     return blocks.modal(callback_id=ids.EVIDENCE_MODAL, title=t("evidence_title"), blocks=items,
                         submit=t("attach"), close=t("cancel"), private_metadata=json.dumps(meta))
 

@@ -83,6 +83,7 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
     def warn(kind: str, ids: tuple[int, ...], **kw: object) -> QualityWarning:
         return QualityWarning(kind, ids, prompts.part(TEMPLATE, kind, **kw))
 
+    titles = {key: prompts.part("personas/card", "title", key=key) for key in COMPARED}
     active = [p for p in personas if p.status == "active"]
     count = len(active) if active_count is None else active_count
     found: list[QualityWarning] = []
@@ -93,7 +94,7 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
         overlapping = overlapping_fields(first, second)
         if overlapping:
             found.append(warn("too_similar", (first.id, second.id), first=first.name, second=second.name,
-                              fields=[prompts.part("personas/card", "title", key=k) for k in overlapping]))
+                              fields=[titles[k] for k in overlapping]))
     for persona in active:
         missing = [key for key in BEHAVIORAL if not getattr(persona, key)]
         if len(missing) == len(BEHAVIORAL):

@@ -52,7 +52,7 @@ class PersonaSubject:
         lifecycle.retire(self.deps, team_id=team_id, persona_id=subject_id, user_id=by_user_id, now=now)
 
 
-def editor_view(deps: Deps, team_id: str, persona_id: int, user_id: str) -> dict:
+def editor_view(deps: Deps, team_id: str, persona_id: int, user_id: str, where: dict[str, str] | None = None) -> dict:
     """The edit form for the owner or an admin; for anyone else a modal saying who may edit."""
     persona = store.get_persona(deps.engine, team_id=team_id, persona_id=persona_id)
 
@@ -67,4 +67,4 @@ def editor_view(deps: Deps, team_id: str, persona_id: int, user_id: str) -> dict
                             blocks=[blocks.section(t("not_allowed", name=persona.name, owner=persona.owner_id))],
                             close=t("close"))
     return form.build_form(deps.prompts, persona=persona, owner_id=persona.owner_id,
-                           cadence_days=persona.cadence_days)
+                           cadence_days=persona.cadence_days, where=where)
