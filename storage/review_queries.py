@@ -90,11 +90,6 @@ def teams_with_reviews(engine: Engine) -> list[str]:
         return list(session.exec(select(Review.team_id).distinct().order_by(Review.team_id)).all())
 
 
-def reviews_for_reason(engine: Engine, *, team_id: str, reason: str) -> list[Review]:
-    with Session(engine) as session:
-        return list(session.exec(select(Review).where(Review.team_id == team_id, Review.reason == reason)))
-
-
 def open_reviews_for_subject(engine: Engine, *, team_id: str, subject_type: str, subject_id: int,
                              reason: str | None = None) -> list[Review]:
     query = select(Review).where(Review.team_id == team_id, Review.subject_type == subject_type,
