@@ -108,7 +108,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             stop.wait()
             handler.close()
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=True)
+        app.deps.stop()  # type: ignore[attr-defined]
         engine.dispose()
     log.info("stopped")
     return 0

@@ -112,3 +112,4 @@ class Bot:
         if self.socket is not None:
             self.socket.stop()
         stop_server(self._server, self._thread)
+        self.deps.stop()

@@ -40,6 +40,17 @@ class BoardRefresher:
         self._last_sent_at: dict[Key, datetime] = {}
         self._last_digest: dict[Key, str] = {}
         self._timers: dict[Key, threading.Timer] = {}
+        self._stopped = False
+
+    def stop(self) -> None:
+        """Cancel the timers; the next process's tick catches any board left dirty."""
+        with self._lock:
+            self._stopped = True
+            timers, self._timers = list(self._timers.values()), {}
+        for timer in timers:
+            timer.cancel()
+            if timer.is_alive() and timer is not threading.current_thread():
+                timer.join()
 
     def mark(self, team_id: str, session_id: int) -> None:
         with self._lock:
@@ -88,7 +99,7 @@ class BoardRefresher:
 
     def _arm(self, key: Key, now: datetime) -> None:
         """One timer per waiting board, for when it is due (called with the lock held)."""
-        if key in self._timers:
+        if key in self._timers or self._stopped:
             return
         last = self._last_sent_at.get(key)
         delay = (self.min_interval - (now - last)).total_seconds() if last else 0.0

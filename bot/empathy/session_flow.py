@@ -56,6 +56,12 @@ class SessionFlow:
         self.deps = deps
         self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board)
         self._after_ack = ThreadPoolExecutor(max_workers=AFTER_ACK_THREADS, thread_name_prefix="empathy")
+        deps.on_stop.append(self.stop)
+
+    def stop(self) -> None:
+        """Finish the work already accepted, then drop pending board timers."""
+        self._after_ack.shutdown(wait=True)
+        self.boards.stop()
 
     def later(self, work: Callable[..., None], *args: object) -> None:
         """Run slow work after the ack on our own threads: Bolt's listener pool is small (5), and

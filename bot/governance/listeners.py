@@ -33,6 +33,7 @@ def register(app: App, deps: Deps) -> None:
     # Features announce changes from inside their handlers, sometimes before they ack: the
     # database work happens at once, the Slack calls that follow (nudge update, Home) here.
     background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="governance")
+    deps.on_stop.append(lambda: background.shutdown(wait=True))
 
     def later(work: Callable[..., None], *args: object, **kwargs: object) -> None:
         def run() -> None:
