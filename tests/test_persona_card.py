@@ -128,9 +128,8 @@ def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: 
 def test_share_posts_the_card_in_the_channel(bot: Bot, slack: FakeSlack) -> None:
     persona = make_persona(bot, owner="U0OWNER")
     _click(bot, ids.SHARE, persona.id, "U0READER")
-    [posted] = eventually(lambda: slack.calls_to("response_url"))
-    assert posted.args["response_type"] == "in_channel" and "Shared by <@U0READER>" in blocks_text(
-        posted.args["blocks"])
+    [posted] = eventually(lambda: slack.calls_to("chat.postMessage"))
+    assert posted.args["channel"] == "C0001" and "Shared by <@U0READER>" in blocks_text(posted.args["blocks"])
     assert ids.SHARE not in blocks_text(posted.args["blocks"]), "the shared card has no share button"
 
 

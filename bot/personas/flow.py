@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.conversation import Asking, Finished, Flow, Invalid, Say, Step
 from bot.deps import Deps
-from bot.personas import fields, lifecycle, views
+from bot.personas import fields, lifecycle, refresh, views
 from prompts import SlackMarkup, mention
 from storage import personas as store
 
@@ -67,7 +67,8 @@ def build_flow(deps: Deps) -> Flow:
         text = deps.prompts.part(TEMPLATE, "saved", name=persona.name)
         card = views.build_card(deps.prompts, persona=persona, evidence_count=0, warnings=[],
                                 now=deps.clock.now(), intro=text)
-        return Say(text, card)
+        return Say(text, card, posted=lambda channel, ts: refresh.remember(
+            deps, team_id=persona.team_id, persona_id=persona.id, where={"c": channel, "ts": ts, "i": text}))
 
     steps = (
         Step("name", _name, required=True),
