@@ -126,3 +126,16 @@ def test_the_card_at_the_end_of_the_conversation_follows_too(bot: Bot, slack: Fa
     bot.deps.subjects["persona"].retire("T0001", persona.id, "U0ANA", bot.deps.clock.now())
     card = blocks_text(slack.messages[(final.response["channel"], final.response["ts"])]["blocks"])
     assert "is retired" in card and "saved as a proto-persona" in card, "the intro stays"
+
+
+def test_a_double_click_on_share_posts_the_card_once(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER")
+    preview = {"type": "message", "message_ts": payloads.new_ts(), "channel_id": "C0TEAM", "is_ephemeral": True}
+    for _ in range(2):
+        bot.http.interactive(payloads.block_actions(ids.SHARE, value=str(maya.id), user="U0READER", channel="C0TEAM",
+                                                    container=preview, response_url=slack.response_url("actions")))
+    eventually(lambda: slack.calls_to("chat.postMessage"))
+    bot.http.interactive(payloads.block_actions(ids.SHOW, value=str(maya.id), user="U0READER", channel="C0TEAM",
+                                                response_url=slack.response_url("actions")))
+    eventually(lambda: slack.calls_to("response_url"))  # a later request: both clicks were handled by now
+    assert len(slack.calls_to("chat.postMessage")) == 1

@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.fallbacks import tell_user
 from bot.personas import capture, card_actions, cards, editing, export, ids, refresh
 from bot.personas.subject import PersonaSubject
+from storage import events
 from storage import personas as store
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,13 @@ def register(app: App, deps: Deps) -> None:
         if persona is None:
             tell_user(body, client, respond, t("gone"))
             return
+        channel = (body.get("channel") or {}).get("id") or ""
+        pressed = (body.get("container") or {}).get("message_ts") or body["actions"][0].get("action_ts", "")
+        if not events.claim_event(deps.engine, event_id=f"persona_share:{persona.id}:{channel}:{pressed}",
+                                  team_id=persona.team_id, now=deps.clock.now()):
+            return  # a double click on the same preview: shared once
         intro = t("shared", user=body["user"]["id"])
         shown = cards.card(deps, persona, intro=intro)
-        channel = (body.get("channel") or {}).get("id") or ""
         try:  # posted by the bot, the card has a ts and follows every later change
             posted = client.chat_postMessage(channel=channel, **shown)
         except SlackApiError as exc:  # a channel the bot is not in: Slack still takes it by response_url
