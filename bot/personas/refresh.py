@@ -63,10 +63,12 @@ def follow(deps: Deps, client: WebClient, *, team_id: str, persona_id: int,
         return
     if where and where.get("r"):
         _replace_ephemeral(deps, client, persona, str(where["r"]))
+    built: dict[str, dict[str, Any]] = {}  # one build per intro: the warnings cost queries
     for card in persona_cards.list_cards(deps.engine, team_id=team_id, persona_id=persona_id, limit=FOLLOWED):
+        if card.intro not in built:
+            built[card.intro] = cards.card(deps, persona, intro=card.intro or None)
         try:
-            client.chat_update(channel=card.channel_id, ts=card.message_ts,
-                               **cards.card(deps, persona, intro=card.intro or None))
+            client.chat_update(channel=card.channel_id, ts=card.message_ts, **built[card.intro])
         except SlackApiError as exc:
             error = exc.response.get("error")
             log.warning("could not refresh a card of persona %s in %s: %s", persona_id, card.channel_id, error)
