@@ -45,13 +45,13 @@ def _field(key: str) -> Step:
                 on_skip=on_skip)
 
 
-def _show(key: str, value: Any) -> str:
+def _show(key: str, value: Any, deps: Deps) -> str:
     if key == "owner_id":
         return mention(str(value))
     if isinstance(value, list):
         return "\n".join(f"• {item}" for item in value)
     if key == "cadence_days":
-        return SlackMarkup(f"{int(value)} days")
+        return SlackMarkup(deps.prompts.part(TEMPLATE, "cadence", days=int(value)))
     return str(value)
 
 
@@ -77,7 +77,8 @@ def build_flow(deps: Deps) -> Flow:
         Step("owner_id", lambda text, asking: fields.parse_owner(text, me=asking.user_id), required=True),
         Step("cadence_days", lambda text, _: fields.parse_cadence(text), required=True),
     )
-    return Flow(name=NAME, template=TEMPLATE, steps=steps, show=_show, finish=finish)
+    return Flow(name=NAME, template=TEMPLATE, steps=steps, show=lambda key, value: _show(key, value, deps),
+                finish=finish)
 
 
 def prefill_from_session(found: dict[str, list[str]], *, subject: str, goal: str) -> dict[str, Any]:
