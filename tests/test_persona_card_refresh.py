@@ -139,3 +139,14 @@ def test_a_double_click_on_share_posts_the_card_once(bot: Bot, slack: FakeSlack)
                                                 response_url=slack.response_url("actions")))
     eventually(lambda: slack.calls_to("response_url"))  # a later request: both clicks were handled by now
     assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_the_card_sent_after_a_save_follows_without_its_saved_line(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER")
+    bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter"), user="U0OWNER",
+                                                  private_metadata=f'{{"id": {maya.id}, "v": 1}}'))
+    [sent] = eventually(lambda: slack.calls_to("chat.postMessage"))
+    assert "saved (version 2)" in blocks_text(sent.args["blocks"])
+    bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    card = blocks_text(slack.messages[(sent.response["channel"], sent.response["ts"])]["blocks"])
+    assert "is retired" in card and "version 3" in card and "saved (version 2)" not in card
