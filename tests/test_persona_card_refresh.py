@@ -150,3 +150,21 @@ def test_the_card_sent_after_a_save_follows_without_its_saved_line(bot: Bot, sla
     bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
     card = blocks_text(slack.messages[(sent.response["channel"], sent.response["ts"])]["blocks"])
     assert "is retired" in card and "version 3" in card and "saved (version 2)" not in card
+
+
+def test_storage_remembers_each_posted_card_once_and_forgets_it(any_engine: Any) -> None:
+    from datetime import UTC, datetime
+
+    from storage import persona_cards
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    persona = store.create_persona(any_engine, team_id="T1", values={"name": "Maya"}, created_by="U1", now=now)
+    where = {"team_id": "T1", "persona_id": persona.id, "now": now}
+    assert persona_cards.remember_card(any_engine, channel_id="C1", message_ts="1.1", intro="Shared", **where)
+    assert not persona_cards.remember_card(any_engine, channel_id="C1", message_ts="1.1", intro="x", **where)
+    assert persona_cards.remember_card(any_engine, channel_id="D1", message_ts="2.2", intro="", **where)
+    newest, oldest = persona_cards.list_cards(any_engine, team_id="T1", persona_id=persona.id)
+    assert (newest.channel_id, oldest.channel_id, oldest.intro) == ("D1", "C1", "Shared")
+    assert persona_cards.list_cards(any_engine, team_id="T2", persona_id=persona.id) == []
+    persona_cards.forget_card(any_engine, card_id=oldest.id)
+    assert [c.channel_id for c in persona_cards.list_cards(any_engine, team_id="T1", persona_id=persona.id)] == ["D1"]
