@@ -225,10 +225,13 @@ class ConversationEngine:
 
     def _post(self, client: WebClient, channel: str, thread_ts: str, say: Say) -> None:
         try:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts or None, text=blocks.clip(say.text, 3000),
-                                    blocks=say.blocks)
+            posted = client.chat_postMessage(channel=channel, thread_ts=thread_ts or None,
+                                             text=blocks.clip(say.text, 3000), blocks=say.blocks)
         except SlackApiError as exc:
             log.warning("could not post in conversation %s: %s", channel, exc.response.get("error"))
+            return
+        if say.posted is not None:
+            say.posted(posted["channel"], posted["ts"])
 
     # -- expiry -----------------------------------------------------------------------------------
     def expire_idle(self) -> None:
@@ -238,7 +241,7 @@ class ConversationEngine:
             finished = store.finish_conversation(self.deps.engine, conversation_id=row.id,
                                                  seen_updated_at=row.updated_at)
             if finished and spec is not None:
-                    self._post(self.deps.client, row.channel_id, row.thread_ts, self._expired_say(spec))
+                self._post(self.deps.client, row.channel_id, row.thread_ts, self._expired_say(spec))
 
 
 def unescape_slack(text: str) -> str:

@@ -51,8 +51,11 @@ class Finished:
 
 @dataclass(frozen=True)
 class Say:
+    """A message to post; `posted(channel, ts)` is told where it landed (e.g. to update it later)."""
+
     text: str
     blocks: list[dict] | None = None
+    posted: Callable[[str, str], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,21 @@ class Evidence(SQLModel, table=True):
     created_at: datetime
 
 
+class PersonaCard(SQLModel, table=True):
+    """Where a persona's card was posted, so every change rewrites each copy in place."""
+
+    __tablename__ = "persona_card"
+    __table_args__ = (UniqueConstraint("persona_id", "channel_id", "message_ts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    persona_id: int = Field(foreign_key="persona.id", index=True)
+    channel_id: str
+    message_ts: str
+    intro: str = _long_text()
+    created_at: datetime
+
+
 class Journey(SQLModel, table=True):
     __tablename__ = "journey"
 

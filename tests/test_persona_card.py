@@ -128,9 +128,8 @@ def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: 
 def test_share_posts_the_card_in_the_channel(bot: Bot, slack: FakeSlack) -> None:
     persona = make_persona(bot, owner="U0OWNER")
     _click(bot, ids.SHARE, persona.id, "U0READER")
-    [posted] = eventually(lambda: slack.calls_to("response_url"))
-    assert posted.args["response_type"] == "in_channel" and "Shared by <@U0READER>" in blocks_text(
-        posted.args["blocks"])
+    [posted] = eventually(lambda: slack.calls_to("chat.postMessage"))
+    assert posted.args["channel"] == "C0001" and "Shared by <@U0READER>" in blocks_text(posted.args["blocks"])
     assert ids.SHARE not in blocks_text(posted.args["blocks"]), "the shared card has no share button"
 
 
@@ -145,3 +144,16 @@ def test_a_configured_admin_may_edit_any_persona(slack: FakeSlack, engine: Engin
         eventually(lambda: store.get_persona(engine, team_id="T0001", persona_id=persona.id).owner_id == "U0NEWOWNER")
     finally:
         admin_bot.close()
+
+
+def test_history_shows_typed_markup_as_text(bot: Bot, slack: FakeSlack) -> None:
+    persona = make_persona(bot, owner="U0OWNER")
+    bot.http.interactive(payloads.view_submission(
+        ids.FORM_MODAL, form_values(goals=["Ping <!channel> & <@U123>"], note="per <!here>"), user="U0OWNER",
+        private_metadata=json.dumps({"id": persona.id, "v": 1})))
+    eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).version == 2)
+    _click(bot, ids.HISTORY, persona.id, "U0READER")
+    history = blocks_text(view_of(slack.wait_for("views.open")[0].args)["blocks"])
+    assert "Ping &lt;!channel&gt; &amp; &lt;@U123&gt;" in history and "per &lt;!here&gt;" in history
+    assert "<!channel>" not in history and "<@U123>" not in history and "<!here>" not in history
+    assert slack.block_kit_errors == []

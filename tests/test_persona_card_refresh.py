@@ -71,3 +71,100 @@ def test_an_ephemeral_preview_is_replaced_in_place_and_others_changes_refresh_no
     assert ids.SHARE not in blocks_text(replaced[0]["blocks"])
     assert store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).status == "retired"
     assert slack.block_kit_errors == []
+
+
+def test_a_card_shared_in_a_channel_follows_changes_made_anywhere(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER")
+    bot.http.interactive(payloads.block_actions(ids.SHARE, value=str(maya.id), user="U0READER", channel="C0TEAM",
+                                                response_url=slack.response_url("actions")))
+    [shared] = eventually(lambda: [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "C0TEAM"])
+    ts = shared.response["ts"]
+    assert "Shared by <@U0READER>" in blocks_text(shared.args["blocks"])
+    assert slack.calls_to("response_url") == [], "posted by the bot, not through the response_url"
+
+    # the owner edits from the form (not from this card): the shared copy follows
+    bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter on a budget"),
+                                                  user="U0OWNER", private_metadata=f'{{"id": {maya.id}, "v": 1}}'))
+    eventually(lambda: "Commuter on a budget" in blocks_text(slack.messages[("C0TEAM", ts)]["blocks"]))
+    assert "Shared by <@U0READER>" in blocks_text(slack.messages[("C0TEAM", ts)]["blocks"])
+    dm_card = eventually(lambda: [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "U0OWNER"])
+    dm_ts = (dm_card[0].response["channel"], dm_card[0].response["ts"])
+
+    # governance marks it reviewed (the DM copy was deleted meanwhile: forgotten), then retires it
+    slack.fail_next("chat.update", "message_not_found")  # the newest copy first: the DM one
+    bot.deps.subjects["persona"].mark_reviewed("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    assert "is retired" in blocks_text(slack.messages[("C0TEAM", ts)]["blocks"])
+    assert "is retired" not in blocks_text(slack.messages[dm_ts]["blocks"])
+    updates = [c.args["channel"] for c in slack.calls_to("chat.update")]
+    assert updates == ["C0TEAM", dm_ts[0], "C0TEAM", "C0TEAM"], "edit; reviewed: both; retired: the one left"
+    assert slack.block_kit_errors == []
+
+
+def test_sharing_where_the_bot_is_not_a_member_still_works(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER")
+    slack.channels["C0CLOSED"] = {"is_member": False}
+    bot.http.interactive(payloads.block_actions(ids.SHARE, value=str(maya.id), user="U0READER",
+                                                channel="C0CLOSED", response_url=slack.response_url("actions")))
+    [posted] = eventually(lambda: slack.calls_to("response_url"))
+    assert posted.args["response_type"] == "in_channel" and "Maya" in blocks_text(posted.args["blocks"])
+
+
+def test_the_card_at_the_end_of_the_conversation_follows_too(bot: Bot, slack: FakeSlack) -> None:
+    from tests.persona_helpers import Dm
+
+    dm = Dm(bot, "U0ANA")
+    bot.http.command(payloads.slash_command("/persona", "new", user="U0ANA"))
+    eventually(lambda: len(dm.posts()) >= 2)
+    dm.say("Ana")
+    dm.say("Night nurse")
+    for _ in range(9):
+        dm.say("skip")
+    dm.say("ok")
+    [persona] = store.list_personas(bot.engine, team_id="T0001")
+    [final] = [c for c in slack.calls_to("chat.postMessage") if "saved as a proto-persona" in c.args.get("text", "")]
+    bot.deps.subjects["persona"].retire("T0001", persona.id, "U0ANA", bot.deps.clock.now())
+    card = blocks_text(slack.messages[(final.response["channel"], final.response["ts"])]["blocks"])
+    assert "is retired" in card and "saved as a proto-persona" in card, "the intro stays"
+
+
+def test_a_double_click_on_share_posts_the_card_once(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER")
+    preview = {"type": "message", "message_ts": payloads.new_ts(), "channel_id": "C0TEAM", "is_ephemeral": True}
+    for _ in range(2):
+        bot.http.interactive(payloads.block_actions(ids.SHARE, value=str(maya.id), user="U0READER", channel="C0TEAM",
+                                                    container=preview, response_url=slack.response_url("actions")))
+    eventually(lambda: slack.calls_to("chat.postMessage"))
+    bot.http.interactive(payloads.block_actions(ids.SHOW, value=str(maya.id), user="U0READER", channel="C0TEAM",
+                                                response_url=slack.response_url("actions")))
+    eventually(lambda: slack.calls_to("response_url"))  # a later request: both clicks were handled by now
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_the_card_sent_after_a_save_follows_without_its_saved_line(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER")
+    bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter"), user="U0OWNER",
+                                                  private_metadata=f'{{"id": {maya.id}, "v": 1}}'))
+    [sent] = eventually(lambda: slack.calls_to("chat.postMessage"))
+    assert "saved (version 2)" in blocks_text(sent.args["blocks"])
+    bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    card = blocks_text(slack.messages[(sent.response["channel"], sent.response["ts"])]["blocks"])
+    assert "is retired" in card and "version 3" in card and "saved (version 2)" not in card
+
+
+def test_storage_remembers_each_posted_card_once_and_forgets_it(any_engine: Any) -> None:
+    from datetime import UTC, datetime
+
+    from storage import persona_cards
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    persona = store.create_persona(any_engine, team_id="T1", values={"name": "Maya"}, created_by="U1", now=now)
+    where = {"team_id": "T1", "persona_id": persona.id, "now": now}
+    assert persona_cards.remember_card(any_engine, channel_id="C1", message_ts="1.1", intro="Shared", **where)
+    assert not persona_cards.remember_card(any_engine, channel_id="C1", message_ts="1.1", intro="x", **where)
+    assert persona_cards.remember_card(any_engine, channel_id="D1", message_ts="2.2", intro="", **where)
+    newest, oldest = persona_cards.list_cards(any_engine, team_id="T1", persona_id=persona.id)
+    assert (newest.channel_id, oldest.channel_id, oldest.intro) == ("D1", "C1", "Shared")
+    assert persona_cards.list_cards(any_engine, team_id="T2", persona_id=persona.id) == []
+    persona_cards.forget_card(any_engine, card_id=oldest.id)
+    assert [c.channel_id for c in persona_cards.list_cards(any_engine, team_id="T1", persona_id=persona.id)] == ["D1"]

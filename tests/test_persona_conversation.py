@@ -44,7 +44,8 @@ def test_a_whole_conversation_with_back_skip_and_lists(bot: Bot, slack: FakeSlac
     assert "Please answer `low`, `medium` or `high`" in dm.say("very", replies=2)
     owner_question = dm.say("medium")
     assert "Question 11 of 12" in owner_question and "<@U0MAYA>" in owner_question, "owner defaults to me"
-    assert "Question 12 of 12" in dm.say("ok")
+    cadence_question = dm.say("ok")
+    assert "Question 12 of 12" in cadence_question and "Currently:* every 90 days" in cadence_question
     finished = dm.say("quarterly")
     assert "is saved as a proto-persona" in finished and "Proto-persona: hypothesis" in finished
 

@@ -72,3 +72,19 @@ def test_the_similarity_check_stays_bounded(bot: Bot, slack: FakeSlack, clock: F
     assert all(oldest.id not in w.persona_ids for w in similar)
     listed = bot.http.command(payloads.slash_command("/persona", "list")).json()
     assert "40 active personas" in listed["text"] and "20 more" in blocks_text(listed["blocks"])
+
+
+def test_app_home_shows_the_quality_warnings(bot: Bot, slack: FakeSlack) -> None:
+    import json
+
+    make_persona(bot, name="Dora <b>", role="Woman, 35, urban", goals=[], behaviors=[], frustrations=[], needs=[])
+    for n, role in enumerate(["Nurse", "Driver", "Teacher", "Farmer", "Pilot"]):
+        make_persona(bot, name=f"P{n}", role=role, goals=[f"goal {role}"], behaviors=[f"does {role}"],
+                     needs=[f"needs {role}"], frustrations=[f"hates {role}"])
+    before = len(slack.calls_to("views.publish"))
+    assert bot.http.event(payloads.event_callback(payloads.app_home_opened("U0OWNER"))).status == 200
+    [call] = eventually(lambda: [c for c in slack.calls_to("views.publish")[before:]
+                                 if c.args["user_id"] == "U0OWNER"])[-1:]
+    home = call.args["view"] if isinstance(call.args["view"], str) else json.dumps(call.args["view"])
+    assert "There are 6 active personas" in home and "*Dora &lt;b&gt;* has no goals" in home
+    assert "<b>" not in home and slack.block_kit_errors == []

@@ -41,6 +41,7 @@ def register(app: App, deps: Deps) -> None:
         if persona is None or persona.status != "active":
             tell_user(body, client, respond, t("gone"))
             return None
+        refresh.remember(deps, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
         return persona
 
     def handle_edit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -67,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
                                                 action="retire"))
             return
         lifecycle.retire(deps, team_id=persona.team_id, persona_id=persona.id, user_id=user_id)
-        refresh.refresh(deps, client, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
+        refresh.follow(deps, client, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
         tell_user(body, client, respond, t("retired", name=persona.name))
 
     def handle_history(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
@@ -152,7 +153,7 @@ def register(app: App, deps: Deps) -> None:
         if row is None:
             client.chat_postMessage(channel=user_id, text=t("evidence_duplicate", name=persona.name))
             return
-        refresh.refresh(deps, client, team_id=team_id, persona_id=persona.id, where=meta.get("o"))
+        refresh.follow(deps, client, team_id=team_id, persona_id=persona.id, where=meta.get("o"))
         count = persona_evidence.count_evidence(deps.engine, team_id=team_id,
                                                 persona_ids=[persona.id]).get(persona.id, 0)
         client.chat_postMessage(channel=user_id, text=t("evidence_added", name=persona.name, count=count))

@@ -65,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
             client.chat_postMessage(channel=user_id, text=deps.prompts.part(FLOW, "error_stale"))
             return
         if done.changes:
-            refresh.refresh(deps, client, team_id=team_id, persona_id=persona_id, where=meta.get("o"))
+            refresh.follow(deps, client, team_id=team_id, persona_id=persona_id, where=meta.get("o"))
         key = "saved" if done.changes else "unchanged"
         text = deps.prompts.part(REPLIES, key, name=done.persona.name, version=done.persona.version)
         _send_card(deps, client, user_id, done.persona, text)
@@ -75,5 +75,9 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _send_card(deps: Deps, client: WebClient, user_id: str, persona: Any, intro: str) -> None:
-    """The saved card in the person's DM (the modal is gone; the DM is where they see it)."""
-    client.chat_postMessage(channel=user_id, **cards.card(deps, persona, shareable=False, intro=intro))
+    """The saved card in the person's DM (the modal is gone; the DM is where they see it).
+
+    Later changes rewrite it without the intro: "saved (version 2)" would be wrong by then."""
+    posted = client.chat_postMessage(channel=user_id, **cards.card(deps, persona, shareable=False, intro=intro))
+    refresh.remember(deps, team_id=persona.team_id, persona_id=persona.id,
+                     where={"c": posted["channel"], "ts": posted["ts"]})

@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.conversation import Asking, Finished, Flow, Invalid, Say, Step
 from bot.deps import Deps
-from bot.personas import fields, lifecycle, views
+from bot.personas import fields, lifecycle, refresh, views
 from prompts import SlackMarkup, mention
 from storage import personas as store
 
@@ -45,13 +45,13 @@ def _field(key: str) -> Step:
                 on_skip=on_skip)
 
 
-def _show(key: str, value: Any) -> str:
+def _show(key: str, value: Any, deps: Deps) -> str:
     if key == "owner_id":
         return mention(str(value))
     if isinstance(value, list):
         return "\n".join(f"• {item}" for item in value)
     if key == "cadence_days":
-        return SlackMarkup(f"{int(value)} days")
+        return SlackMarkup(deps.prompts.part(TEMPLATE, "cadence", days=int(value)))
     return str(value)
 
 
@@ -67,7 +67,8 @@ def build_flow(deps: Deps) -> Flow:
         text = deps.prompts.part(TEMPLATE, "saved", name=persona.name)
         card = views.build_card(deps.prompts, persona=persona, evidence_count=0, warnings=[],
                                 now=deps.clock.now(), intro=text)
-        return Say(text, card)
+        return Say(text, card, posted=lambda channel, ts: refresh.remember(
+            deps, team_id=persona.team_id, persona_id=persona.id, where={"c": channel, "ts": ts, "i": text}))
 
     steps = (
         Step("name", _name, required=True),
@@ -76,7 +77,8 @@ def build_flow(deps: Deps) -> Flow:
         Step("owner_id", lambda text, asking: fields.parse_owner(text, me=asking.user_id), required=True),
         Step("cadence_days", lambda text, _: fields.parse_cadence(text), required=True),
     )
-    return Flow(name=NAME, template=TEMPLATE, steps=steps, show=_show, finish=finish)
+    return Flow(name=NAME, template=TEMPLATE, steps=steps, show=lambda key, value: _show(key, value, deps),
+                finish=finish)
 
 
 def prefill_from_session(found: dict[str, list[str]], *, subject: str, goal: str) -> dict[str, Any]:

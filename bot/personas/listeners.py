@@ -7,12 +7,14 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.fallbacks import tell_user
-from bot.personas import capture, card_actions, cards, editing, export, ids
+from bot.personas import capture, card_actions, cards, editing, export, ids, refresh
 from bot.personas.subject import PersonaSubject
+from storage import events
 from storage import personas as store
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,21 @@ def register(app: App, deps: Deps) -> None:
         if persona is None:
             tell_user(body, client, respond, t("gone"))
             return
-        shown = cards.card(deps, persona, intro=t("shared", user=body["user"]["id"]))
-        respond(response_type="in_channel", replace_original=False, delete_original=False, **shown)
+        channel = (body.get("channel") or {}).get("id") or ""
+        pressed = (body.get("container") or {}).get("message_ts") or body["actions"][0].get("action_ts", "")
+        if not events.claim_event(deps.engine, event_id=f"persona_share:{persona.id}:{channel}:{pressed}",
+                                  team_id=persona.team_id, now=deps.clock.now()):
+            return  # a double click on the same preview: shared once
+        intro = t("shared", user=body["user"]["id"])
+        shown = cards.card(deps, persona, intro=intro)
+        try:  # posted by the bot, the card has a ts and follows every later change
+            posted = client.chat_postMessage(channel=channel, **shown)
+        except SlackApiError as exc:  # a channel the bot is not in: Slack still takes it by response_url
+            log.info("sharing persona %s by response_url: %s", persona.id, exc.response.get("error"))
+            respond(response_type="in_channel", replace_original=False, delete_original=False, **shown)
+            return
+        refresh.remember(deps, team_id=persona.team_id, persona_id=persona.id,
+                         where={"c": posted["channel"], "ts": posted["ts"], "i": intro})
 
     def handle_export(call: CommandCall) -> None:
         persona, candidates = cards.find_one(deps, call.team_id, call.raw_args.strip()) if call.raw_args.strip() \

@@ -1,10 +1,12 @@
-"""Keeping the card a button was pressed on in step with its persona after the change it led to.
+"""Keeping every posted card in step with its persona after a change.
 
-A card in a channel or a DM is a message: after Edit, Add evidence or Retire it would go on
-showing the old content (and live buttons on a retired persona). The button's message is
-remembered as an `origin` (carried through the modal in its `private_metadata`) and, after the
-ack and the change, rewritten in place: `chat.update` for a posted message, the `response_url`
-(`replace_original`) for an ephemeral preview, which `chat.update` cannot reach.
+A card in a channel or a DM is a message: after an edit, new evidence, a review or the
+retirement it would go on showing the old content (and live buttons on a retired persona).
+So the bot remembers where cards are (`storage.persona_cards`): each card it posts itself
+(Share, the DM after a save) and each card someone presses a button on (a card shared through
+a `response_url` has no ts until then). After a change, and after the ack, `follow` rewrites
+them with `chat.update`. An ephemeral preview cannot be reached by `chat.update`; when the
+change came from one, its `response_url` replaces it (`origin` carries it through the modal).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.deps import Deps
-from bot.personas import cards, ids
+from bot.personas import cards
+from storage import persona_cards
 from storage import personas as store
 
 log = logging.getLogger(__name__)
-INTRO_MAX = 500  # the intro rides in a modal's private_metadata (3000 characters in all)
+INTRO_MAX = persona_cards.INTRO_MAX  # the intro rides in a modal's private_metadata (3000 characters)
+FOLLOWED = 20  # the newest copies rewritten per change (chat.update is Tier 3)
+GONE = frozenset({"message_not_found", "channel_not_found", "cant_update_message", "is_archived"})
 
 
 def origin(body: dict[str, Any]) -> dict[str, str]:
@@ -38,27 +43,46 @@ def origin(body: dict[str, Any]) -> dict[str, str]:
     shown = (body.get("message") or {}).get("blocks") or []
     if shown and shown[0].get("type") == "section":  # the card's intro ("Shared by ...") stays
         found["i"] = str((shown[0].get("text") or {}).get("text") or "")[:INTRO_MAX]
-    if any(e.get("action_id") == ids.SHARE for b in shown for e in b.get("elements") or []):
-        found["s"] = "1"
     return found
 
 
-def refresh(deps: Deps, client: WebClient, *, team_id: str, persona_id: int, where: dict[str, Any] | None) -> None:
-    """Rewrite the card at `where` with the persona as it is now; a failure only logs."""
-    if not where:
-        return
+def remember(deps: Deps, *, team_id: str, persona_id: int, where: dict[str, Any] | None) -> None:
+    """Note a posted card (`origin` shape: c, ts, i) so later changes rewrite it."""
+    if where and where.get("c") and where.get("ts"):
+        persona_cards.remember_card(deps.engine, team_id=team_id, persona_id=persona_id,
+                                    channel_id=str(where["c"]), message_ts=str(where["ts"]),
+                                    intro=str(where.get("i") or ""), now=deps.clock.now())
+
+
+def follow(deps: Deps, client: WebClient, *, team_id: str, persona_id: int,
+           where: dict[str, Any] | None = None) -> None:
+    """Rewrite every remembered card, and the ephemeral one the change came from; failures only log."""
+    remember(deps, team_id=team_id, persona_id=persona_id, where=where)
     persona = store.get_persona(deps.engine, team_id=team_id, persona_id=persona_id)
     if persona is None:
         return
+    if where and where.get("r"):
+        _replace_ephemeral(deps, client, persona, str(where["r"]))
+    built: dict[str, dict[str, Any]] = {}  # one build per intro: the warnings cost queries
+    for card in persona_cards.list_cards(deps.engine, team_id=team_id, persona_id=persona_id, limit=FOLLOWED):
+        if card.intro not in built:
+            built[card.intro] = cards.card(deps, persona, intro=card.intro or None)
+        try:
+            client.chat_update(channel=card.channel_id, ts=card.message_ts, **built[card.intro])
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.warning("could not refresh a card of persona %s in %s: %s", persona_id, card.channel_id, error)
+            if error in GONE:
+                persona_cards.forget_card(deps.engine, card_id=card.id)
+
+
+def _replace_ephemeral(deps: Deps, client: WebClient, persona: Any, url: str) -> None:
+    shown = cards.card(deps, persona, shareable=persona.status == "active")
     try:
-        if where.get("r"):
-            shown = cards.card(deps, persona, shareable=persona.status == "active")
-            answer = WebhookClient(str(where["r"]), ssl=client.ssl, proxy=client.proxy).send(
-                replace_original=True, **shown)
-            if answer.status_code != 200:
-                log.warning("could not refresh an ephemeral card of persona %s: %s", persona_id, answer.body)
-        elif where.get("c") and where.get("ts"):
-            shown = cards.card(deps, persona, shareable=bool(where.get("s")), intro=where.get("i") or None)
-            client.chat_update(channel=str(where["c"]), ts=str(where["ts"]), **shown)
-    except SlackApiError as exc:
-        log.warning("could not refresh the card of persona %s: %s", persona_id, exc.response.get("error"))
+        answer = WebhookClient(url, ssl=client.ssl, proxy=client.proxy).send(replace_original=True, **shown)
+    except OSError as exc:  # unreachable or expired response_url
+        log.warning("could not refresh an ephemeral card of persona %s: %s", persona.id, exc)
+        return
+    if answer.status_code != 200:
+        log.warning("could not refresh an ephemeral card of persona %s: %s", persona.id, answer.body)
+

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.deps import Deps
-from bot.personas import form, ids, lifecycle
+from bot.personas import form, ids, lifecycle, refresh
 from bot.review_subjects import SubjectInfo
 from storage import personas as store
 
@@ -37,6 +37,7 @@ class PersonaSubject:
         due = lifecycle.mark_reviewed(self.deps, team_id=team_id, persona_id=subject_id, user_id=user_id, now=now)
         if due is None:
             raise LookupError(f"persona {subject_id} not found")
+        self._follow(team_id, subject_id)
         return due
 
     def open_editor(self, client: WebClient, trigger_id: str, team_id: str, subject_id: int,
@@ -47,9 +48,15 @@ class PersonaSubject:
                  now: datetime) -> None:
         lifecycle.reassign(self.deps, team_id=team_id, persona_id=subject_id, new_owner_id=new_owner_id,
                            user_id=by_user_id, now=now)
+        self._follow(team_id, subject_id)
 
     def retire(self, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
         lifecycle.retire(self.deps, team_id=team_id, persona_id=subject_id, user_id=by_user_id, now=now)
+        self._follow(team_id, subject_id)
+
+    def _follow(self, team_id: str, subject_id: int) -> None:
+        """Posted cards show governance's changes too (the protocol passes no client: the app's)."""
+        refresh.follow(self.deps, self.deps.client, team_id=team_id, persona_id=subject_id)
 
 
 def editor_view(deps: Deps, team_id: str, persona_id: int, user_id: str, where: dict[str, str] | None = None) -> dict:

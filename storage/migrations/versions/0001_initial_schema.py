@@ -315,7 +315,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_vote_team_id"), ["team_id"], unique=False)
 
 
+    op.create_table(
+        "persona_card",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("persona_id", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("message_ts", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("intro", sa.Text(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["persona_id"],
+            ["persona.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("persona_id", "channel_id", "message_ts"),
+    )
+    with op.batch_alter_table("persona_card", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_persona_card_persona_id"), ["persona_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_persona_card_team_id"), ["team_id"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("persona_card", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_persona_card_team_id"))
+        batch_op.drop_index(batch_op.f("ix_persona_card_persona_id"))
+
+    op.drop_table("persona_card")
     with op.batch_alter_table("vote", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_vote_team_id"))
         batch_op.drop_index(batch_op.f("ix_vote_session_id"))
