@@ -178,6 +178,35 @@ def test_acting_on_one_item_of_a_grouped_nudge_updates_only_that_item(
     assert states == ["sent", "done", "snoozed"]
 
 
+def test_reassign_and_retire_from_a_grouped_nudge(bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    clock.set(MONDAY_NOON)
+    maya, ben, zoe = (make_persona(bot, owner=OWNER, name=name) for name in ("Maya", "Ben", "Zoe"))
+    _review_all(bot, slack, "New product launch")
+    bot.tick()
+    [nudge] = _posted_to(slack, OWNER)
+    first, second, third = _item_actions(nudge)
+
+    bot.http.interactive(payloads.block_actions(
+        ids.REASSIGN, block_id=first["block_id"], user=OWNER, channel=nudge["channel_id"], message_ts=nudge["ts"],
+        action_type="users_select", action_fields={"selected_user": OTHER}, response_url=slack.response_url("x")))
+    update = eventually(lambda: slack.calls_to("chat.update"))[0].args
+    assert "handed it over to <@U0OTHER>" in text_of(update)
+    assert [b["block_id"] for b in _item_actions(update)] == [second["block_id"], third["block_id"]]
+    bot.tick()
+    [handed] = dms(slack, OTHER)
+    assert "New product launch" in text_of(handed) and len(_item_actions(handed)) == 1 and "Maya" in text_of(handed)
+
+    bot.http.interactive(payloads.block_actions(
+        ids.RETIRE, value=third["block_id"][7:], block_id=third["block_id"], user=OWNER,
+        channel=nudge["channel_id"], message_ts=nudge["ts"], response_url=slack.response_url("x")))
+    update = eventually(lambda: slack.calls_to("chat.update")[1:])[0].args
+    assert update["ts"] == nudge["ts"] and "retired it" in text_of(update)
+    assert [b["block_id"] for b in _item_actions(update)] == [second["block_id"]]
+    assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=zoe.id).status == "retired"
+    assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).owner_id == OTHER
+    assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=ben.id).owner_id == OWNER
+
+
 def test_a_grouped_nudge_stays_within_block_kit_limits_and_points_to_home(
         bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
     clock.set(MONDAY_NOON)
