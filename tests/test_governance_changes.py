@@ -207,6 +207,24 @@ def test_reassign_and_retire_from_a_grouped_nudge(bot: Bot, slack: FakeSlack, cl
     assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=ben.id).owner_id == OWNER
 
 
+def test_the_owners_edit_completes_their_item_in_the_grouped_nudge(
+        bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    clock.set(MONDAY_NOON)
+    maya = make_persona(bot, owner=OWNER, name="Maya")
+    make_persona(bot, owner=OWNER, name="Ben")
+    _review_all(bot, slack, "New product launch")
+    bot.tick()
+    [nudge] = _posted_to(slack, OWNER)
+    _maya_block, second = _item_actions(nudge)
+
+    clock.advance(hours=1)
+    lifecycle.edit(bot.deps, team_id="T0001", persona_id=maya.id, expected_version=maya.version,
+                   values={"quote": "Show me the total first."}, user_id=OWNER)
+    update = slack.wait_for("chat.update")[0].args
+    assert update["ts"] == nudge["ts"] and text_of(update).count("updated it; review done") == 1
+    assert [b["block_id"] for b in _item_actions(update)] == [second["block_id"]]
+
+
 def test_a_grouped_nudge_stays_within_block_kit_limits_and_points_to_home(
         bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
     clock.set(MONDAY_NOON)
