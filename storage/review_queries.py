@@ -111,3 +111,34 @@ def owner_subjects(engine: Engine, *, team_id: str, owner_id: str) -> list[tuple
             .order_by(Review.subject_type, Review.subject_id)
         ).all()
     return [(kind, int(subject_id)) for kind, subject_id in rows]
+
+
+def ready_to_send(now: datetime, stale_before: datetime) -> object:
+    """What the sweep may claim now: due pending reviews, woken snoozes, abandoned claims."""
+    return or_(
+        and_(Review.state == "pending", Review.due_at <= now,
+             or_(Review.snoozed_until.is_(None), Review.snoozed_until <= now)),
+        and_(Review.state == "snoozed", Review.snoozed_until <= now),
+        and_(Review.state == "sending", Review.sent_at <= stale_before),
+    )
+
+
+def due_group(engine: Engine, *, team_id: str, owner_id: str, reason: str, now: datetime,
+              stale_before: datetime, limit: int) -> list[Review]:
+    """One owner's due reviews of one reason (a manual trigger), sent together as one DM.
+
+    The same three kinds as `due_nudges`, narrowed to the owner and reason, oldest id first.
+    """
+    with Session(engine) as session:
+        return list(session.exec(
+            select(Review).where(Review.team_id == team_id, Review.owner_id == owner_id,
+                                 Review.reason == reason, ready_to_send(now, stale_before))
+            .order_by(Review.id).limit(limit)))
+
+
+def reviews_on_message(engine: Engine, *, channel_id: str, message_ts: str) -> list[Review]:
+    """Every review one DM lists (a grouped nudge lists several), in the order it lists them."""
+    with Session(engine) as session:
+        return list(session.exec(
+            select(Review).where(Review.channel_id == channel_id, Review.message_ts == message_ts)
+            .order_by(Review.id)))

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from storage import review_queries as queries
 from storage.models import Review
 
 OPEN_STATES = ("pending", "sending", "sent", "snoozed", "escalating", "escalated", "unowned")
@@ -97,6 +98,27 @@ def claim_nudge(engine: Engine, *, review_id: int, from_state: str, now: datetim
     if from_state == "sending":
         return _update(engine, review_id, ("sending",), {"sent_at": now}, Review.sent_at == held_since)
     return _update(engine, review_id, (from_state,), {"state": "sending", "sent_at": now})
+
+
+def claim_group(engine: Engine, *, review_ids: list[int], now: datetime, stale_before: datetime) -> set[int]:
+    """Take several due reviews (one owner's grouped nudge) in ONE compare-and-set statement.
+
+    Returns the ids this statement claimed. Two sweeps racing for the same group serialize on
+    the rows' locks, and the loser's re-checked condition no longer holds, so an owner's group
+    is not split between two DMs.
+    """
+    if not review_ids:
+        return set()
+    with Session(engine) as session:
+        result = session.execute(
+            update(Review)
+            .where(Review.id.in_(review_ids), queries.ready_to_send(now, stale_before))
+            .values(state="sending", sent_at=now)
+            .returning(Review.id)
+        )
+        claimed = {int(row[0]) for row in result}
+        session.commit()
+    return claimed
 
 
 def claim_escalation(engine: Engine, *, review_id: int, from_state: str, now: datetime,

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.governance.changes import request_review_of_all
 from bot.governance.nudges import LEASE
 from storage import reviews as store
 from tests.conftest import _postgres_engine
@@ -60,6 +61,36 @@ def test_two_sweeps_in_two_threads_send_each_nudge_once(any_engine: Engine, slac
         sent = _nudged_review_ids(slack)
         assert len(sent) == 24 and set(sent.values()) == {1}
         assert {r.state for r in review_rows(any_engine)} == {"sent"}
+    finally:
+        bot.close()
+
+
+def test_two_sweeps_send_each_owner_one_grouped_review_all_dm(any_engine: Engine, slack: FakeSlack) -> None:
+    clock = FakeClock(MONDAY_NOON_LONDON)
+    bot = Bot(slack=slack, engine=any_engine, clock=clock)
+    try:
+        install(bot.deps)
+        for n in range(24):
+            add_journey(any_engine, name=f"Journey {n}", owner=f"U0OWN{n % 4}", due=clock.now() + timedelta(days=90),
+                        created=clock.now())
+        assert request_review_of_all(bot.deps, team_id="T0001", by_user_id="U0ADMIN", text="Launch",
+                                     now=clock.now()) == (24, 4, 0)
+        barrier = threading.Barrier(2)
+
+        def sweep() -> None:
+            barrier.wait()
+            bot.tick()
+
+        threads = [threading.Thread(target=sweep) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        for owner in (f"U0OWN{n}" for n in range(4)):
+            [dm] = dms(slack, owner)
+            metadata = dm["metadata"] if isinstance(dm["metadata"], dict) else json.loads(dm["metadata"])
+            assert len(metadata["event_payload"]["review_ids"]) == 6
+        assert {r.state for r in review_rows(any_engine) if r.reason == "manual:launch"} == {"sent"}
     finally:
         bot.close()
 

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.fallbacks import tell_user
-from bot.governance import ids, views
+from bot.governance import groups, ids, views
 from bot.governance.owners import OwnerDirectory
 from bot.review_subjects import ReviewSubject, SubjectInfo
 from storage import reviews as store
@@ -82,14 +82,17 @@ class ReviewAction:
         assert self.review is not None and self.info is not None
         message = views.build_nudge_message(self.deps.prompts, self.review, self.info,
                                             now=self.deps.clock.now(), outcome=outcome)
-        places = {(self.review.channel_id, self.review.message_ts)}
+        dm = (self.review.channel_id, self.review.message_ts)
+        grouped = groups.rebuild(self.deps, self.review, outcome=outcome) if groups.is_grouped(self.review) else None
+        places = {dm}
         container = self.body.get("container") or {}
         if container.get("type") == "message" and not container.get("is_ephemeral"):
             places.add((container.get("channel_id"), container.get("message_ts")))
         for channel, ts in places:
             if channel and ts:
                 try:
-                    self.client.chat_update(channel=channel, ts=ts, **message)
+                    self.client.chat_update(channel=channel, ts=ts,
+                                            **(grouped if grouped is not None and (channel, ts) == dm else message))
                 except SlackApiError as exc:
                     log.warning("could not update review message %s/%s: %s", channel, ts, exc.response.get("error"))
 

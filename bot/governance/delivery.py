@@ -18,9 +18,10 @@ from bot.governance import ids
 log = logging.getLogger(__name__)
 
 
-def already_posted(client: WebClient, *, owner_id: str, review_id: int | None,
+def already_posted(client: WebClient, *, owner_id: str, review_ids: list[int],
                    since: datetime) -> tuple[str, str] | None:
-    """(channel, ts) of the nudge for `review_id` posted since `since`, or None."""
+    """(channel, ts) of a nudge for any of `review_ids` (a grouped nudge lists several) posted
+    since `since`, or None."""
     try:
         channel = client.conversations_open(users=owner_id)["channel"]["id"]
         history = client.conversations_history(channel=channel, include_all_metadata=True, limit=100,
@@ -31,6 +32,7 @@ def already_posted(client: WebClient, *, owner_id: str, review_id: int | None,
     for message in history.get("messages") or []:
         metadata = message.get("metadata") or {}
         payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == ids.NUDGE_EVENT and payload.get("review_id") == review_id:
+        listed = {payload.get("review_id"), *(payload.get("review_ids") or [])}
+        if metadata.get("event_type") == ids.NUDGE_EVENT and listed & set(review_ids):
             return channel, message["ts"]
     return None

@@ -18,9 +18,10 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.governance import views
+from bot.governance import groups, views
 from bot.governance.delivery import already_posted
 from bot.governance.owners import OwnerDirectory, WorkingHours
+from bot.review_subjects import SubjectInfo
 from storage import review_queries as queries
 from storage import reviews as store
 from storage.models import Review
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
 RETRY_AFTER_FAILURE = timedelta(minutes=5)
 BATCH = 200
+GROUP_MAX = 1000  # reviews one grouped DM claims; the DM lists what fits, Home shows them all
 UNREACHABLE = frozenset({"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot",
                          "channel_not_found", "is_archived"})
 
@@ -54,25 +56,34 @@ class NudgeSweep:
             if not rows:
                 return sent
             for row in rows:
+                if row.id in seen:
+                    continue
                 seen.add(row.id)
                 try:
-                    sent += self._handle(row, now)
+                    sent += self._handle(row, now, seen)
                 except Exception:
                     log.exception("review %s could not be handled; the next sweep tries again", row.id)
 
-    def _handle(self, row: Review, now: datetime) -> int:
-        deliver = self.special.get(row.subject_type)
-        if deliver is not None:
-            deliver(row, now)
-            return 0
+    def _check(self, row: Review, now: datetime) -> SubjectInfo | None:
+        """The subject of a due review, or None once the review was closed or left for later."""
         subject = self.deps.subjects.get(row.subject_type)
         if subject is None:
             store.defer(self.deps.engine, review_id=row.id, state=row.state, until=now + timedelta(days=1))
-            return 0
+            return None
         info = subject.describe(row.team_id, row.subject_id)
         if info is None or not info.active or _superseded(row, info.next_review_at):
             store.transition(self.deps.engine, review_id=row.id, from_states=(row.state,),
                              to_state="cancelled", done_at=now)
+            return None
+        return info
+
+    def _handle(self, row: Review, now: datetime, seen: set[int]) -> int:
+        deliver = self.special.get(row.subject_type)
+        if deliver is not None:
+            deliver(row, now)
+            return 0
+        info = self._check(row, now)
+        if info is None:
             return 0
         if info.owner_id != row.owner_id:
             store.update_owner(self.deps.engine, review_id=row.id, owner_id=info.owner_id)
@@ -85,45 +96,85 @@ class NudgeSweep:
         if row.state != "sending" and slot > now:
             store.defer(self.deps.engine, review_id=row.id, state=row.state, until=slot)
             return 0
+        if groups.is_grouped(row):
+            return self._handle_group(row, now, seen)
+        claimed = self._claim(row, now)
+        if claimed is None:
+            return 0
+        message = views.build_nudge_message(self.deps.prompts, row, info, now=now)
+        return self._post([claimed], lambda: message, now)
+
+    def _claim(self, row: Review, now: datetime) -> tuple[Review, str, datetime | None] | None:
+        """Compare-and-set claim of one review: (row, state to fall back to, claim taken over)."""
         held_since = row.sent_at if row.state == "sending" else None
         if not store.claim_nudge(self.deps.engine, review_id=row.id, from_state=row.state, now=now,
                                  held_since=held_since):
-            return 0
+            return None
         back_to = "snoozed" if row.state == "snoozed" else "pending"
         row.state = "sending"
-        return self._post(row, info, now, back_to=back_to, taking_over=held_since is not None)
+        return row, back_to, held_since
 
-    def _post(self, row: Review, info: object, now: datetime, *, back_to: str, taking_over: bool) -> int:
+    def _handle_group(self, row: Review, now: datetime, seen: set[int]) -> int:
+        """One DM for all of an owner's due reviews of one manual trigger, claimed in one statement."""
+        rows = queries.due_group(self.deps.engine, team_id=row.team_id, owner_id=row.owner_id, reason=row.reason,
+                                 now=now, stale_before=now - LEASE, limit=GROUP_MAX)
+        candidates: dict[int, tuple[Review, SubjectInfo]] = {}
+        for candidate in rows:
+            seen.add(candidate.id)
+            info = self._check(candidate, now)
+            if info is not None and info.owner_id == candidate.owner_id:
+                candidates[candidate.id] = (candidate, info)  # others: closed, or handled for their new owner
+        won = store.claim_group(self.deps.engine, review_ids=list(candidates), now=now, stale_before=now - LEASE)
+        claimed, items = [], []
+        for review_id in sorted(won):
+            review, info = candidates[review_id]
+            held_since = review.sent_at if review.state == "sending" else None
+            claimed.append((review, "snoozed" if review.state == "snoozed" else "pending", held_since))
+            review.state = "sending"
+            items.append((review, info))
+        if not claimed:
+            return 0
+        return self._post(claimed, lambda: groups.build_group_message(self.deps.prompts, items, now=now), now)
+
+    def _post(self, claimed: list[tuple[Review, str, datetime | None]], build: Callable[[], dict],
+              now: datetime) -> int:
+        """Post one DM for the claimed reviews and record it on each; on failure give the claims back."""
         client = self.deps.client
+        first = claimed[0][0]
         try:
-            if taking_over:
-                found = already_posted(client, owner_id=row.owner_id, review_id=row.id,
-                                       since=row.sent_at or now - LEASE)
+            taken_over = [held for _, _, held in claimed if held is not None]
+            if taken_over:
+                found = already_posted(client, owner_id=first.owner_id, review_ids=[r.id for r, _, _ in claimed],
+                                       since=min(taken_over))
                 if found is not None:
-                    store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
-                                         channel_id=found[0], message_ts=found[1])
+                    for row, _, _ in claimed:
+                        store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
+                                             channel_id=found[0], message_ts=found[1])
                     return 0
-            message = views.build_nudge_message(self.deps.prompts, row, info, now=now)  # type: ignore[arg-type]
-            posted = client.chat_postMessage(channel=row.owner_id, **message)
+            posted = client.chat_postMessage(channel=first.owner_id, **build())
         except SlackApiError as exc:
             error = exc.response.get("error", "")
             if error in UNREACHABLE:
-                self.owners.forget(row.team_id, row.owner_id)
-                store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to="unowned",
-                              retry_at=now)
+                self.owners.forget(first.team_id, first.owner_id)
             else:
-                log.warning("nudge %s not sent (%s); retrying in %s", row.id, error, RETRY_AFTER_FAILURE)
-                store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to=back_to,
-                              retry_at=now + RETRY_AFTER_FAILURE)
+                log.warning("nudge %s not sent (%s); retrying in %s", first.id, error, RETRY_AFTER_FAILURE)
+            for row, back_to, _ in claimed:
+                if error in UNREACHABLE:
+                    store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to="unowned",
+                                  retry_at=now)
+                else:
+                    store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to=back_to,
+                                  retry_at=now + RETRY_AFTER_FAILURE)
             return 0
         except OSError as exc:
-            # No answer (a timeout): Slack may have posted it. Keep the claim; once the lease runs
-            # out the sweep takes it over and looks in the DM before posting again.
-            log.warning("nudge %s: no answer from Slack (%s); checking again after the lease", row.id, exc)
+            # No answer (a timeout): Slack may have posted it. Keep the claims; once the lease runs
+            # out the sweep takes them over and looks in the DM before posting again.
+            log.warning("nudge %s: no answer from Slack (%s); checking again after the lease", first.id, exc)
             return 0
-        if not store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
-                                    channel_id=posted["channel"], message_ts=posted["ts"]):
-            log.warning("nudge %s was posted after its claim was lost; the outcome will update it", row.id)
+        for row, _, _ in claimed:
+            if not store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
+                                        channel_id=posted["channel"], message_ts=posted["ts"]):
+                log.warning("nudge %s was posted after its claim was lost; the outcome will update it", row.id)
         return 1
 
 

@@ -8,7 +8,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.governance import views
+from bot.governance import groups, views
 from storage import reviews as store
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ def update_nudge(deps: Deps, *, team_id: str, review_id: int, outcome: str, **co
     else:
         line = views.build_outcome(deps.prompts, outcome, by=context.pop("by", info.owner_id), **context)
         message = views.build_nudge_message(deps.prompts, review, info, now=deps.clock.now(), outcome=line)
+        if groups.is_grouped(review):
+            message = groups.rebuild(deps, review, outcome=line) or message
     try:
         deps.client.chat_update(channel=review.channel_id, ts=review.message_ts, **message)
     except SlackApiError as exc:

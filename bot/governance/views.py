@@ -92,7 +92,7 @@ def build_review_actions(prompts: Prompts, review: Review, info: SubjectInfo) ->
 
 
 def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: datetime,
-                 outcome: str | None = None) -> list[Block]:
+                 outcome: str | None = None, why: bool = True) -> list[Block]:
     """One review: heading and why, its state, then the actions, or the outcome once handled."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(NUDGE, macro, **kw)
@@ -103,7 +103,8 @@ def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: da
     if review.state in ("escalating", "escalated"):
         notes.append(t("escalated_line"))
     items: list[Block] = [
-        blocks.section(f"{t('heading', info=info)}\n{build_why(prompts, review, info)}"),
+        blocks.section(f"{t('heading', info=info)}\n{build_why(prompts, review, info)}" if why
+                       else t("heading", info=info)),
         blocks.context(*notes),
     ]
     if outcome is None:

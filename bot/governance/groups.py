@@ -1,0 +1,112 @@
+"""Grouped nudges: a manual trigger (`/persona review-all REASON`) reaches each owner as ONE DM
+listing each of their items with its own actions, not one DM per item.
+
+Every review keeps its own row, claim and outcome (the database still decides, per review);
+the rows a DM lists all point at that DM (`channel_id`, `message_ts`), so the message is
+rebuilt from the database after any action and shows each item's outcome. A message holds at
+most 50 blocks (and Slack's size limit): an owner with more items sees the first ones and is
+pointed to the Home tab, which pages all their reviews.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from slack_sdk.models.blocks import Block
+
+from bot import blocks
+from bot.deps import Deps
+from bot.governance import ids, views
+from bot.review_subjects import SubjectInfo
+from prompts import Prompts
+from storage import review_queries as queries
+from storage.models import Review
+
+NUDGE = views.NUDGE
+Item = tuple[Review, SubjectInfo | None]
+
+
+def is_grouped(review: Review) -> bool:
+    """Manual triggers are grouped per owner; every other reason nudges per item."""
+    return review.reason.startswith("manual:")
+
+
+def settled_outcome(prompts: Prompts, review: Review, info: SubjectInfo | None, now: datetime) -> str | None:
+    """The outcome line of an item that was handled earlier; None while it still asks for action."""
+    if info is None or review.state == "cancelled":
+        return views.build_outcome(prompts, "closed")
+    if review.state == "done":
+        if not info.active:
+            return views.build_outcome(prompts, "retired", by=review.owner_id)
+        if info.next_review_at is not None:
+            return views.build_outcome(prompts, "reviewed", by=review.owner_id,
+                                       next=views.slack_date(info.next_review_at))
+        return views.build_outcome(prompts, "updated", by=review.owner_id)
+    if review.state == "snoozed" and review.snoozed_until is not None and review.snoozed_until > now:
+        return views.build_outcome(prompts, "snoozed", by=review.owner_id,
+                                   until=views.slack_date(review.snoozed_until, with_time=True))
+    return None
+
+
+def build_group_message(prompts: Prompts, items: list[Item], *, now: datetime,
+                        outcomes: dict[int, str] | None = None) -> dict:
+    """chat.postMessage / chat.update arguments for one owner's grouped nudge.
+
+    Items are listed in order while they fit in 50 blocks and Slack's message size; the rest
+    are counted and left to the Home tab.
+    """
+    outcomes = outcomes or {}
+    first = items[0][0]
+    detail = views.review_detail(first)
+    text = detail.get("text") or first.reason.removeprefix("manual:")
+    head = [blocks.section(prompts.part(NUDGE, "group_heading", text=text, by=detail.get("by", ""),
+                                        count=len(items)))]
+    listed: list[Block] = []
+    shown: list[int] = []
+    for review, info in items:
+        if info is None:
+            part: list[Block] = [blocks.context(views.build_outcome(prompts, "closed"))]
+        else:
+            outcome = outcomes.get(review.id) or settled_outcome(prompts, review, info, now)
+            part = views.build_review(prompts, review, info, now=now, outcome=outcome, why=False)
+        more = len(items) - len(shown) - 1
+        tail = [blocks.context(prompts.part(NUDGE, "group_more", more=more))] if more else []
+        if not _fits([*head, *listed, *part, *tail]):
+            break
+        listed.extend(part)
+        shown.append(review.id)
+    more = len(items) - len(shown)
+    tail = [blocks.context(prompts.part(NUDGE, "group_more", more=more))] if more else []
+    return {
+        "text": prompts.part(NUDGE, "group_fallback", count=len(items)),
+        "blocks": blocks.message_blocks([*head, *listed, *tail]),
+        "metadata": {"event_type": ids.NUDGE_EVENT,
+                     "event_payload": {"review_id": shown[0] if shown else first.id, "review_ids": shown}},
+    }
+
+
+def _fits(candidate: list[Block]) -> bool:
+    if len(candidate) > blocks.MESSAGE_BLOCKS:
+        return False
+    return len(json.dumps([b.to_dict() for b in candidate])) <= blocks.MESSAGE_CHARS
+
+
+def rebuild(deps: Deps, review: Review, *, outcome: str | None) -> dict | None:
+    """The grouped DM that lists `review`, rebuilt from the database with `outcome` on that item.
+
+    `review` is included even when its row no longer points at the DM (a reassigned review
+    moves on to its new owner's DM), so the click shows its outcome where it was made.
+    """
+    if not (review.channel_id and review.message_ts):
+        return None
+    rows = queries.reviews_on_message(deps.engine, channel_id=review.channel_id, message_ts=review.message_ts)
+    rows = sorted([*(r for r in rows if r.id != review.id), review], key=lambda r: r.id or 0)
+    items = [(row, _describe(deps, row)) for row in rows]
+    return build_group_message(deps.prompts, items, now=deps.clock.now(),
+                               outcomes={review.id: outcome} if outcome else None)
+
+
+def _describe(deps: Deps, review: Review) -> SubjectInfo | None:
+    subject = deps.subjects.get(review.subject_type)
+    return subject.describe(review.team_id, review.subject_id) if subject is not None else None
