@@ -37,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("alembic", "apscheduler"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # slack_sdk formats every request (the whole view or board) into a debug line unless its own
+    # logger has a level: NOTSET means "log it" there, whatever the root level says.
+    logging.getLogger("slack_sdk.web.base_client").setLevel(logging.getLogger().level)
     return args.handler(settings, args)
 
 

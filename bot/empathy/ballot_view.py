@@ -7,6 +7,8 @@ A ballot is the participant's whole choice for the notes on the page, so submitt
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from typing import NamedTuple
 
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticSelectElement
 
@@ -31,46 +33,78 @@ def build_ballot(
     prompts: Prompts, *, session: EmpathySession, notes: list[VotedNote], ballot: dict[int, int],
     page: int, per_note: int,
 ) -> dict:
-    """Everyone opens a ballot at once when the vote starts, so this is on the hot path: one note's
-    input is built and validated with slack_sdk's models, the others are copies of it (same
-    element, own block id, clipped label, own initial option)."""
+    """Everyone opens a ballot at once when the vote starts, so this is on the hot path (and it
+    competes with everyone's acks for the GIL): the page's blocks are built and validated once per
+    session, page and notes (`_page_blocks`, cached); a request only copies the inputs whose
+    initial option is the voter's own and adds the note about votes on other pages."""
+    shown, page, pages = page_of(notes, page)
+    base = _page_blocks(prompts, session.id, session.subject, session.votes_per_person, per_note, page, pages,
+                        tuple((n.id, n.quadrant, n.text) for n in shown), bool(notes))
+    on_page = {n.id for n in shown}
+    elsewhere = sum(count for note_id, count in ballot.items() if note_id not in on_page)
+    head = list(base.head)
+    if elsewhere:
+        head.insert(1, blocks.context(_t(prompts, "elsewhere", count=elsewhere)).to_dict())
+    inputs = []
+    for note_id, block in base.inputs:
+        count = min(ballot.get(note_id, 0), per_note)
+        if count:
+            block = {**block, "element": {**block["element"], "initial_option": base.chosen[count]}}
+        inputs.append(block)
+    view = {**base.view, "blocks": [*head, *inputs, *base.tail]}
+    if len(view["blocks"]) > blocks.VIEW_BLOCKS:
+        raise blocks.BlockLimitError(f"{len(view['blocks'])} blocks in the ballot")
+    return view
+
+
+class _PageBlocks(NamedTuple):
+    view: dict  # the modal without its blocks
+    head: tuple[dict, ...]  # intro (and "no notes")
+    inputs: tuple[tuple[int, dict], ...]  # (note id, its input with no vote chosen)
+    tail: tuple[dict, ...]  # paging buttons
+    chosen: tuple[dict, ...]  # the options, by vote count
+
+
+def _t(prompts: Prompts, macro: str, **kw: object) -> str:
+    return prompts.part(BALLOT, macro, **kw)
+
+
+@lru_cache(maxsize=64)
+def _page_blocks(prompts: Prompts, session_id: int, subject: str, votes: int, per_note: int, page: int,
+                 pages: int, shown: tuple[tuple[int, str, str], ...], any_notes: bool) -> _PageBlocks:
+    """One note's input is built and validated with slack_sdk's models, the others are copies of
+    it (same element, own block id, clipped label). Never mutate what this returns."""
     macros = prompts.env.get_template(f"{BALLOT}.j2").make_module()
-    names = {key: prompts.part("empathy/phases", "name", key=key) for key in {n.quadrant for n in notes}}
+    names = {key: prompts.part("empathy/phases", "name", key=key) for key in {quadrant for _, quadrant, _ in shown}}
 
     def t(macro: str, **kw: object) -> str:
         return str(getattr(macros, macro)(**kw)).strip()
 
-    shown, page, pages = page_of(notes, page)
-    elsewhere = sum(count for note_id, count in ballot.items() if note_id not in {n.id for n in shown})
-    head = [blocks.section(t("intro", subject=session.subject, votes=session.votes_per_person,
-                             per_note=per_note, page=page, pages=pages))]
-    if elsewhere:
-        head.append(blocks.context(t("elsewhere", count=elsewhere)))
-    if not notes:
+    head = [blocks.section(t("intro", subject=subject, votes=votes, per_note=per_note, page=page, pages=pages))]
+    if not any_notes:
         head.append(blocks.section(t("no_notes")))
     options = [Option(value=str(count), text=t("option", count=count)) for count in range(per_note + 1)]
     model = InputBlock(block_id=f"{ids.VOTE_BLOCK_PREFIX}0", label=PlainTextObject(text="-"),
                        element=StaticSelectElement(action_id="value", options=options,
                                                    initial_option=options[0])).to_dict()
-    chosen = [option.to_dict() for option in options]
+    chosen = tuple(option.to_dict() for option in options)
     inputs = []
-    for note in shown:
-        label = blocks.clip(t("note_label", section=names[note.quadrant], text=note.text), LABEL_CHARS)
-        element = {**model["element"], "initial_option": chosen[min(ballot.get(note.id, 0), per_note)]}
-        inputs.append({**model, "block_id": f"{ids.VOTE_BLOCK_PREFIX}{note.id}",
-                       "label": {"type": "plain_text", "text": label}, "element": element})
+    for note_id, quadrant, text in shown:
+        label = blocks.clip(t("note_label", section=names[quadrant], text=text), LABEL_CHARS)
+        element = {**model["element"], "initial_option": chosen[0]}
+        inputs.append((note_id, {**model, "block_id": f"{ids.VOTE_BLOCK_PREFIX}{note_id}",
+                                 "label": {"type": "plain_text", "text": label}, "element": element}))
     paging = []
     if page > 1:
-        paging.append(blocks.button(t("previous"), ids.BALLOT_PAGE, value=f"{session.id}:{page - 1}"))
+        paging.append(blocks.button(t("previous"), ids.BALLOT_PAGE, value=f"{session_id}:{page - 1}"))
     if page < pages:
-        paging.append(blocks.button(t("next"), f"{ids.BALLOT_PAGE}_next", value=f"{session.id}:{page + 1}"))
+        paging.append(blocks.button(t("next"), f"{ids.BALLOT_PAGE}_next", value=f"{session_id}:{page + 1}"))
     tail = [blocks.actions(*paging, block_id="paging")] if paging else []
-    view = blocks.modal(callback_id=ids.BALLOT_MODAL, title=t("title"), submit=t("submit") if notes else None,
-                        close=t("close"), private_metadata=f"{session.id}:{page}", blocks=[*head, *tail])
-    view["blocks"][len(head):len(head)] = inputs
-    if len(view["blocks"]) > blocks.VIEW_BLOCKS:
-        raise blocks.BlockLimitError(f"{len(view['blocks'])} blocks in the ballot")
-    return view
+    view = blocks.modal(callback_id=ids.BALLOT_MODAL, title=t("title"), submit=t("submit") if any_notes else None,
+                        close=t("close"), private_metadata=f"{session_id}:{page}", blocks=[*head, *tail])
+    built = view["blocks"]
+    return _PageBlocks(view={**view, "blocks": []}, head=tuple(built[:len(head)]), inputs=tuple(inputs),
+                       tail=tuple(built[len(head):]), chosen=chosen)
 
 
 def read_ballot(values: dict, per_note: int) -> dict[int, int]:

@@ -55,7 +55,7 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
 
     def handle_open_ballot(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        flow.later(open_ballot, body, client)
+        flow.later(open_ballot, body, client, urgent=True)
 
     def open_ballot(body: dict[str, Any], client: WebClient) -> None:
         session, _ = load(deps, body, action_value(body))

@@ -44,7 +44,7 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
 
     def handle_add_note(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        flow.later(open_add_note, body, client)
+        flow.later(open_add_note, body, client, urgent=True)
 
     def open_add_note(body: dict[str, Any], client: WebClient) -> None:
         session, _ = load(deps, body, action_value(body))

@@ -25,7 +25,6 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -33,6 +32,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.deps import Deps
 from bot.empathy import board_view, ids, wrapup
+from bot.empathy.after_ack import AfterAck
 from bot.empathy.agenda import CANVASES, Phase, build_agenda, phase_at
 from bot.empathy.board_refresh import BoardRefresher
 from storage import empathy as store
@@ -55,23 +55,19 @@ class SessionFlow:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board)
-        self._after_ack = ThreadPoolExecutor(max_workers=AFTER_ACK_THREADS, thread_name_prefix="empathy")
+        self._after_ack = AfterAck(AFTER_ACK_THREADS)
         deps.on_stop.append(self.stop)
 
     def stop(self) -> None:
         """Finish the work already accepted, then drop pending board timers."""
-        self._after_ack.shutdown(wait=True)
+        self._after_ack.shutdown()
         self.boards.stop()
 
-    def later(self, work: Callable[..., None], *args: object) -> None:
+    def later(self, work: Callable[..., None], *args: object, urgent: bool = False) -> None:
         """Run slow work after the ack on our own threads: Bolt's listener pool is small (5), and
-        work queued there delays the acks of everyone else in a burst."""
-        def run() -> None:
-            try:
-                work(*args)
-            except Exception:
-                log.exception("empathy work after the ack failed")
-        self._after_ack.submit(run)
+        work queued there delays the acks of everyone else in a burst. `urgent`: it opens a modal
+        (the trigger_id expires 3 s after the click), so it goes before saves and refreshes."""
+        self._after_ack.submit(lambda: work(*args), urgent=urgent)
 
     # -- board ---------------------------------------------------------------------------
     def board_blocks(self, session: EmpathySession) -> list[dict]:
