@@ -9,6 +9,7 @@ mention `@channel` or a user through the bot.
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
@@ -75,6 +76,7 @@ class Prompts:
             finalize=_finalize,
         )
         self.env.filters.update(mention=mention, mentions=mentions, channel=channel_link, link=link)
+        self._modules: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def render(self, name: str, /, **context: object) -> str:
         """A whole template, e.g. a facilitation prompt or a nudge."""
@@ -82,5 +84,8 @@ class Prompts:
 
     def part(self, name: str, macro: str, /, **context: object) -> str:
         """One macro of a template: short texts (labels, buttons) of one view live in one file."""
-        module = self.env.get_template(f"{name}.j2").make_module()
+        template = self.env.get_template(f"{name}.j2")
+        module = self._modules.get(template)
+        if module is None:  # keyed by the Template: an edited file is reloaded as a new one
+            module = self._modules[template] = template.make_module()
         return str(getattr(module, macro)(**context)).strip()
