@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -16,6 +17,7 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from prompts import Prompts
 
+LISTENER_THREADS = 5  # Bolt's default; ours so that stopping can wait for listeners still running
 FEATURES: tuple[str, ...] = ("empathy", "personas", "journeys", "governance", "home")
 
 
@@ -29,12 +31,14 @@ def build_app(
     """The Bolt app with every feature registered, and its `Deps` at `app.deps`."""
     client = client or make_web_client(settings)
     oauth = installations.oauth_settings(settings, engine)
+    listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener")
     app = App(
         signing_secret=settings.slack_signing_secret or "unset-signing-secret",
         client=client,
         oauth_settings=oauth,
         token_verification_enabled=False,
         logger=_bolt_logger(),
+        listener_executor=listeners,
     )
     deps = Deps(
         settings=settings,
@@ -48,6 +52,8 @@ def build_app(
         feature.register(app, deps)
     deps.commands.register(app)
     fallbacks.register(app, deps)
+    # Hooks run newest first: listeners still running finish before the work they queued drains.
+    deps.on_stop.append(lambda: listeners.shutdown(wait=True))
     app.deps = deps  # type: ignore[attr-defined]
     return app
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.empathy import ballot_view, ids, wrapup
-from bot.empathy.common import NOTES, action_value, is_live, load, tell, user_of
+from bot.empathy.interaction import NOTES, action_value, is_live, load, tell, user_of
 from bot.empathy.session_flow import VOTES_PER_NOTE, SessionFlow
 from bot.render.empathy_export import FORMATS
 from storage import empathy as store

@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.empathy import controls, ids, participation, views
 from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
 from bot.empathy.board_view import BoardState, board_fallback_text, build_board
-from bot.empathy.common import team_of, user_of
+from bot.empathy.interaction import team_of, user_of
 from bot.empathy.session_flow import SessionFlow
 from bot.modal_values import ModalValues
 from storage import empathy as store

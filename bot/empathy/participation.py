@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.empathy import ids, note_views
-from bot.empathy.common import NOTES, action_value, is_live, load, team_of, tell, user_of
+from bot.empathy.interaction import NOTES, action_value, is_live, load, team_of, tell, user_of
 from bot.empathy.session_flow import SessionFlow
 from bot.modal_values import ModalValues
 from storage import empathy as store

@@ -1,5 +1,5 @@
-"""Small helpers the empathy listeners share: finding the session a click is about, answering
-only the clicking person, and the one `SessionFlow` per app."""
+"""What a click or submission is about: who, in which workspace, on which session and phase,
+and how to answer only that person."""
 
 from __future__ import annotations
 
