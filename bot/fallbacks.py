@@ -59,3 +59,5 @@ def tell_user(body: dict[str, Any], client: WebClient, respond: Respond | None, 
             client.chat_postMessage(channel=user, text=text)
     except SlackApiError as exc:
         log.warning("could not tell %s: %s", user, exc.response.get("error"))
+    except OSError as exc:  # the response_url or Slack itself unreachable: nothing more to do
+        log.warning("could not tell %s: %s", user, exc)

@@ -7,10 +7,12 @@ submitted (view_submission), and the bot posts to the channel (chat.postMessage)
 from __future__ import annotations
 
 import json
+import logging
 import time
 import urllib.request
 from typing import Any
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -119,6 +121,17 @@ def test_unknown_button_gets_a_polite_ephemeral_answer(bot: Bot, slack: FakeSlac
     [reply] = slack.wait_for("response_url")
     assert reply.args["response_type"] == "ephemeral"
     assert "no longer active" in reply.args["text"]
+
+
+def test_an_unreachable_response_url_is_a_warning_not_an_unhandled_error(
+        bot: Bot, slack: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    action = payloads.block_actions("retired_button_from_2025", value="x", message_ts="1700000000.000100",
+                                    response_url="http://127.0.0.1:9/gone")
+    assert bot.http.interactive(action).status == 200
+    eventually(lambda: any("could not tell" in r.getMessage() for r in caplog.records))
+    ours = [r for r in caplog.records if r.name.startswith(("bot", "workshop_bot"))]
+    assert [r.getMessage() for r in ours if r.levelno >= logging.ERROR] == []
 
 
 def test_redelivered_event_is_processed_once(bot: Bot, slack: FakeSlack) -> None:
