@@ -44,29 +44,30 @@ def register(app: App, deps: Deps) -> None:
         refresh.remember(deps, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
         return persona
 
+    def managed_persona(body: dict[str, Any], client: WebClient, respond: Respond, action: str) -> Persona | None:
+        """The button's persona when the clicking person may change it; otherwise they are told why."""
+        persona = button_persona(body, client, respond)
+        if persona is not None and not lifecycle.may_manage(deps, persona, body["user"]["id"]):
+            tell_user(body, client, respond, t("not_allowed", name=persona.name, owner=persona.owner_id,
+                                                action=action))
+            return None
+        return persona
+
     def handle_edit(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        persona = button_persona(body, client, respond)
+        persona = managed_persona(body, client, respond, "edit")
         if persona is None:
             return
         user_id = body["user"]["id"]
-        if not lifecycle.may_manage(deps, persona, user_id):
-            tell_user(body, client, respond, t("not_allowed", name=persona.name, owner=persona.owner_id,
-                                                action="edit"))
-            return
         client.views_open(trigger_id=body["trigger_id"], view=editor_view(
             deps, persona.team_id, persona.id, user_id, where=refresh.origin(body)))
 
     def handle_retire(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        persona = button_persona(body, client, respond)
+        persona = managed_persona(body, client, respond, "retire")
         if persona is None:
             return
         user_id = body["user"]["id"]
-        if not lifecycle.may_manage(deps, persona, user_id):
-            tell_user(body, client, respond, t("not_allowed", name=persona.name, owner=persona.owner_id,
-                                                action="retire"))
-            return
         lifecycle.retire(deps, team_id=persona.team_id, persona_id=persona.id, user_id=user_id)
         refresh.follow(deps, client, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
         tell_user(body, client, respond, t("retired", name=persona.name))
