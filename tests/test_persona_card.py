@@ -112,6 +112,25 @@ def test_the_form_checks_every_field_inline_and_loses_nothing(bot: Bot, slack: F
     assert "<!here>" not in dm.last() and "Lena 🚀 &lt;!here&gt;" in dm.last()
 
 
+def test_the_same_form_or_suggestion_submitted_twice_counts_once(bot: Bot, slack: FakeSlack) -> None:
+    maya = make_persona(bot, owner="U0OWNER", name="Maya")
+    for _ in range(2):
+        answer = bot.http.interactive(payloads.view_submission(
+            ids.FORM_MODAL, form_values(name="Lena", owner_id="U0NEW"), user="U0NEW", private_metadata="{}",
+            view_id="V0FORM"))
+        assert answer.status == 200
+    eventually(lambda: store.find_personas(bot.engine, team_id="T0001", name="Lena"))
+    for _ in range(2):
+        bot.http.interactive(payloads.view_submission(
+            ids.SUGGEST_MODAL,
+            {ids.SUGGESTION_BLOCK: {"value": "Add the night shift"}}, user="U0NEW",
+            private_metadata=str(maya.id), view_id="V0SUGGEST"))
+    told = eventually(lambda: [p for p in Dm(bot, "U0NEW").posts() if "suggestion" in p.get("text", "").lower()])
+    bot.deps.stop()  # let the work queued after the acks finish before counting
+    assert len(store.find_personas(bot.engine, team_id="T0001", name="Lena")) == 1
+    assert len([p for p in Dm(bot, "U0NEW").posts() if "suggestion" in p.get("text", "").lower()]) == len(told) == 1
+
+
 def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: FakeSlack) -> None:
     persona = make_persona(bot, owner="U0OWNER")
     old_form = json.dumps({"id": persona.id, "v": 1})

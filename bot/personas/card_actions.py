@@ -21,7 +21,7 @@ from bot.fallbacks import tell_user
 from bot.modal_values import ModalValues
 from bot.personas import ids, lifecycle, modals, refresh
 from bot.personas.subject import editor_view
-from storage import persona_evidence
+from storage import events, persona_evidence
 from storage import personas as store
 from storage.models import Persona
 
@@ -101,6 +101,9 @@ def register(app: App, deps: Deps) -> None:
         if persona is None:
             client.chat_postMessage(channel=user_id, text=t("gone"))
             return
+        if not events.claim_event(deps.engine, event_id=f"persona_suggest:{body['view']['id']}",
+                                  team_id=persona.team_id, now=deps.clock.now()):
+            return  # the same suggestion submitted twice: sent once
         lifecycle.suggest(deps, persona=persona, user_id=user_id, text=text[:2000])
         client.chat_postMessage(channel=user_id, text=t("suggestion_sent", name=persona.name, owner=persona.owner_id))
 

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.personas import cards, form, ids, lifecycle, refresh
-from storage import persona_evidence
+from storage import events, persona_evidence
 from storage import personas as store
 
 FLOW = "personas/flow"
@@ -42,6 +42,9 @@ def register(app: App, deps: Deps) -> None:
                 ack(response_action="errors", errors=errors)
                 return
             ack()
+            if not events.claim_event(deps.engine, event_id=f"persona_form:{view['id']}", team_id=team_id,
+                                      now=deps.clock.now()):
+                return  # the same form submitted twice (a retry): created once
             persona = lifecycle.create(deps, team_id=team_id, user_id=user_id, values=values)
             _send_card(deps, client, user_id, persona, deps.prompts.part(FLOW, "saved", name=persona.name))
             return
