@@ -119,7 +119,7 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
             tell(client, body, t(wrapup.SUMMARY, "export_not_found"))
             return
         wrapup.send_export(deps, client, session, user_id=user_of(body), fmt=fmt)
-        tell(client, body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"))
+        tell(client, body, t(wrapup.SUMMARY, "exported", format=t(wrapup.SUMMARY, "format_name", fmt=fmt)))
 
     def handle_export_command(call: Any) -> None:
         call.ack()
@@ -131,7 +131,7 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
             tell(call.client, call.body, t(wrapup.SUMMARY, "export_not_found"), channel=call.channel_id)
             return
         wrapup.send_export(deps, call.client, session, user_id=call.user_id, fmt=fmt)
-        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format="Markdown" if fmt == "md" else "JSON"),
+        tell(call.client, call.body, t(wrapup.SUMMARY, "exported", format=t(wrapup.SUMMARY, "format_name", fmt=fmt)),
              channel=call.channel_id)
 
     for act, action_id in (("next", ids.NEXT_PHASE), ("extend", ids.EXTEND), ("pause", ids.PAUSE),

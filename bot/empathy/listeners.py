@@ -146,3 +146,5 @@ def _tell_privately(client: WebClient, body: dict[str, Any], user_id: str, text:
             client.chat_postMessage(channel=user_id, text=text)
     except SlackApiError as exc:
         log.warning("could not tell %s why the session did not start: %s", user_id, exc.response.get("error"))
+    except OSError as exc:
+        log.warning("could not tell %s why the session did not start: %s", user_id, exc)

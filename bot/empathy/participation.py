@@ -88,6 +88,11 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         return is_live(session)
 
     def handle_thread_reply(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        """Events are acked by Bolt before this runs; the notes are saved on the feature's own threads
+        so a burst of replies never holds Bolt's few listener threads (and everyone's acks)."""
+        flow.later(save_thread_reply, event, body, client)
+
+    def save_thread_reply(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         session = store.get_session_by_thread(deps.engine, team_id=team_of(body), channel_id=event["channel"],
                                               thread_ts=event["thread_ts"])
         if not is_live(session):

@@ -107,11 +107,6 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
     return found
 
 
-def warnings_for(warnings: list[QualityWarning], persona_id: int) -> list[QualityWarning]:
-    """One persona's warnings (for a list line), the workspace-wide ones left out."""
-    return [w for w in warnings if persona_id in w.persona_ids]
-
-
 def _aware(value: datetime) -> datetime:
     """SQLite hands datetimes back without their zone; every stored one is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
