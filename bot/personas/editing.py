@@ -53,8 +53,8 @@ def register(app: App, deps: Deps) -> None:
             owner = persona.owner_id if persona is not None else ""
             ack(response_action="errors", errors={"name": deps.prompts.part(FLOW, "error_not_allowed", owner=owner)})
             return
-        if values.get("kind") == "validated" and persona.kind != "validated" and not persona_evidence.list_evidence(
-                deps.engine, team_id=team_id, persona_id=persona_id):
+        if values.get("kind") == "validated" and persona.kind != "validated" and not persona_evidence.count_evidence(
+                deps.engine, team_id=team_id, persona_ids=[persona_id]).get(persona_id):
             errors["kind"] = deps.prompts.part(FLOW, "error_validated_needs_evidence")
         if persona.version != meta.get("v"):
             errors["name"] = deps.prompts.part(FLOW, "error_stale")
