@@ -31,6 +31,7 @@ class Deps:
     subjects: dict[str, ReviewSubject] = field(default_factory=dict)
     on_change: list[Callable[[SubjectChange], None]] = field(default_factory=list)
     conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
+    owners: Any = None  # the one bot.governance.owners.OwnerDirectory (users.info cache), made by its first user
     on_stop: list[Callable[[], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -17,7 +17,7 @@ from bot.governance.digest import WeeklyDigest
 from bot.governance.escalation import escalate_overdue
 from bot.governance.nudges import NudgeSweep
 from bot.governance.outcomes import update_nudge
-from bot.governance.owners import OwnerDirectory
+from bot.governance.owners import owner_directory
 from bot.home.publish import HomePublisher
 from bot.review_subjects import SubjectChange
 
@@ -26,7 +26,7 @@ TICK = "governance"
 
 
 def register(app: App, deps: Deps) -> None:
-    owners = OwnerDirectory(deps.client, deps.clock, deps.settings.default_timezone)
+    owners = owner_directory(deps)
     home = HomePublisher(deps, owners)
     digest = WeeklyDigest(deps, owners)
     sweep = NudgeSweep(deps, owners, special={"digest": digest.deliver})

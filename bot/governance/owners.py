@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
+from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 CACHE_FOR = timedelta(hours=6)
@@ -31,6 +32,13 @@ class Owner:
     """Deactivated or no longer found: nobody reads their DMs, so the item counts as unowned."""
     bot: bool = False
     """A bot user cannot own anything."""
+
+
+def owner_directory(deps: Deps) -> OwnerDirectory:
+    """The app's one directory: governance and the Home tab share its cache (and its forgetting)."""
+    if deps.owners is None:
+        deps.owners = OwnerDirectory(deps.client, deps.clock, deps.settings.default_timezone)
+    return deps.owners
 
 
 class OwnerDirectory:

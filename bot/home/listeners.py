@@ -8,13 +8,13 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.governance.owners import OwnerDirectory
+from bot.governance.owners import owner_directory
 from bot.home import ids
 from bot.home.publish import HomePublisher
 
 
 def register(app: App, deps: Deps) -> None:
-    home = HomePublisher(deps, OwnerDirectory(deps.client, deps.clock, deps.settings.default_timezone))
+    home = HomePublisher(deps, owner_directory(deps))
 
     def handle_home_opened(event: dict[str, Any], context: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") not in (None, "home"):
