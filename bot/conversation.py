@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.conversation_flow import Asking, Finished, Flow, Invalid, Say, Step
 from bot.deps import Deps
+from prompts import unescape_slack
 from storage import conversations as store
 from storage.models import Conversation
 
@@ -242,11 +243,6 @@ class ConversationEngine:
                                                  seen_updated_at=row.updated_at)
             if finished and spec is not None:
                 self._post(self.deps.client, row.channel_id, row.thread_ts, self._expired_say(spec))
-
-
-def unescape_slack(text: str) -> str:
-    """Slack sends `&`, `<`, `>` typed by a person as entities; store what they typed."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _filled(value: Any) -> bool:

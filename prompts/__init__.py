@@ -28,6 +28,11 @@ def escape_slack(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unescape_slack(text: str) -> str:
+    """Slack sends `&`, `<`, `>` typed by a person as entities; store what they typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _finalize(value: object) -> object:
     if value is None:
         return ""

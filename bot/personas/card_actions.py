@@ -21,6 +21,7 @@ from bot.fallbacks import tell_user
 from bot.modal_values import ModalValues
 from bot.personas import ids, lifecycle, modals, refresh
 from bot.personas.subject import editor_view
+from prompts import unescape_slack
 from storage import events, persona_evidence
 from storage import personas as store
 from storage.models import Persona
@@ -124,7 +125,7 @@ def register(app: App, deps: Deps) -> None:
         source = {"channel": body["channel"]["id"], "ts": message.get("ts") or body.get("message_ts", ""),
                   "author": message.get("user") or ""}
         client.views_open(trigger_id=body["trigger_id"], view=modals.build_evidence(
-            deps.prompts, personas=personas, chosen=None, text=_unescape(message.get("text") or "")[:EVIDENCE_MAX],
+            deps.prompts, personas=personas, chosen=None, text=unescape_slack(message.get("text") or "")[:EVIDENCE_MAX],
             source=source))
 
     def handle_evidence_submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -178,10 +179,6 @@ def _meta(view: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         return {}
     return meta if isinstance(meta, dict) else {}
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _permalink(client: WebClient, channel: str, ts: str) -> str:

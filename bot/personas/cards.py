@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation import unescape_slack
 from bot.deps import Deps
 from bot.personas import quality, views
+from prompts import unescape_slack
 from storage import persona_evidence
 from storage import personas as store
 from storage.models import Persona
