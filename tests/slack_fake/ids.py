@@ -35,6 +35,17 @@ def trigger_id() -> str:
     return f"{first}.{1_000_000_000 + next(_counter)}.{secrets.token_hex(16)}"
 
 
+TRIGGER_TTL = 3.0  # seconds: Slack's trigger_ids expire 3 s after the interaction
+
+
+def trigger_age(trigger: str) -> float | None:
+    """Seconds since ``trigger_id()`` made ``trigger``; None for ids of another shape."""
+    first = trigger.split(".", 1)[0]
+    if len(first) < 16 or not first.isdigit():
+        return None
+    return time.time() - int(first[:-3]) / 1000
+
+
 def response_url(kind: str = "commands", team: str = "T0001") -> str:
     """``kind`` is ``commands`` (slash commands) or ``actions`` (interactions)."""
     serial = f"{int(time.time())}{next(_counter) % 1000:03d}"

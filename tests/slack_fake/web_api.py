@@ -40,6 +40,7 @@ class FakeSlack:
         self.warnings: list[str] = []
         self.granted_scopes: list[str] = []
         self.valid_tokens: set[str] | None = None  # None: any token is accepted
+        self.latency = 0.0  # seconds each Web API call takes to answer, as over the internet
         self.workspace = Workspace("")
         self._scripted: dict[str, list[tuple[int, dict[str, str], dict[str, Any]]]] = {}
         self._overrides: dict[str, Override] = {}
@@ -196,6 +197,8 @@ class FakeSlack:
             args, is_json, bad_json = {}, True, True
         form_token = args.pop("token", None)
         token = bearer_token(headers.get("authorization")) or (None if is_json else form_token)
+        if self.latency:
+            time.sleep(self.latency)
         with self._cond:
             status, extra, answer = self._answer(method, args, token, bad_json)
             self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}"))
