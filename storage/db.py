@@ -19,6 +19,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Connections kept open: about one per thread that reads or writes at once (HTTP, listener and
+# after-ack threads, the scheduler). A pool smaller than that opens and closes a connection per
+# unit of work in a burst (with SQLite's pragmas each time).
+POOL_SIZE = 20
 
 
 def make_engine(url: str) -> Engine:
@@ -28,10 +32,11 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
