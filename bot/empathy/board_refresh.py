@@ -5,7 +5,9 @@ is at least `min_interval` old (on the injected clock) and sends it only when it
 what was sent last. Handlers call `flush_due()` right after a change (so a lone click shows at
 once); a board that is dirty but not due yet gets one timer for when it is due, so the tail of a
 burst lands about a second later; the scheduler tick catches anything left. A timer that finds
-nothing due (a test's frozen FakeClock) does not re-arm, so tests stay driven by `bot.tick()`.
+the board not due re-arms only if the clock moved since it was armed (a refresh finished in the
+meantime, so the board is due a second later); under a test's frozen FakeClock it does not, so
+tests stay driven by `bot.tick()`.
 """
 
 from __future__ import annotations
@@ -39,14 +41,14 @@ class BoardRefresher:
         self._key_locks: dict[Key, threading.Lock] = {}
         self._last_sent_at: dict[Key, datetime] = {}
         self._last_digest: dict[Key, str] = {}
-        self._timers: dict[Key, threading.Timer] = {}
+        self._timers: dict[Key, tuple[threading.Timer, datetime]] = {}
         self._stopped = False
 
     def stop(self) -> None:
         """Cancel the timers; the next process's tick catches any board left dirty."""
         with self._lock:
             self._stopped = True
-            timers, self._timers = list(self._timers.values()), {}
+            timers, self._timers = [timer for timer, _ in self._timers.values()], {}
         for timer in timers:
             timer.cancel()
             if timer.is_alive() and timer is not threading.current_thread():
@@ -105,14 +107,17 @@ class BoardRefresher:
         delay = (self.min_interval - (now - last)).total_seconds() if last else 0.0
         timer = threading.Timer(max(0.05, delay), self._on_timer, args=(key,))
         timer.daemon = True
-        self._timers[key] = timer
+        self._timers[key] = (timer, now)
         timer.start()
 
     def _on_timer(self, key: Key) -> None:
         with self._lock:
-            self._timers.pop(key, None)
-            if not self._is_due(key, self.clock.now()):
-                return  # the clock did not move (tests): the next tick or change flushes it
+            _, armed_at = self._timers.pop(key, (None, None))
+            now = self.clock.now()
+            if not self._is_due(key, now):
+                if key in self._dirty and armed_at is not None and now > armed_at:
+                    self._arm(key, now)
+                return
         try:
             self.flush_due()
         except Exception:
