@@ -47,6 +47,7 @@ def build_app(
         prompts=Prompts(settings.prompts_dir),
         client=client,
     )
+    app.use(deps.in_flight.middleware)
     app.use(drop_redelivered_events(deps))
     for feature in _feature_modules():
         feature.register(app, deps)

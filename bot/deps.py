@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.commands import CommandRouter
+from bot.requests_in_flight import RequestsInFlight
 from bot.review_subjects import ReviewSubject, SubjectChange
 from bot.settings import Settings
 from prompts import Prompts
@@ -33,6 +34,7 @@ class Deps:
     conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
     owners: Any = None  # the one bot.governance.owners.OwnerDirectory (users.info cache), made by its first user
     on_stop: list[Callable[[], None]] = field(default_factory=list)
+    in_flight: RequestsInFlight = field(default_factory=RequestsInFlight)
 
     def __post_init__(self) -> None:
         self.commands = CommandRouter(self.prompts)

@@ -22,12 +22,21 @@ def get_ballot(engine: Engine, *, team_id: str, session_id: int, user_id: str) -
     return {note_id: count for note_id, count in rows if count}
 
 
-def set_ballot(*args: object, **kwargs: object) -> None:
-    """Replace a ballot; two concurrent submissions of one user may collide once, so retry once."""
+def set_ballot(*args: object, **kwargs: object) -> int:
+    """Replace a ballot and return the votes the user has spent in all; two concurrent
+    submissions of one user may collide once, so retry once."""
     try:
-        _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
+        return _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
     except IntegrityError:
-        _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
+        return _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def check_counts(votes: dict[int, int], *, kept: int, budget: int, per_note: int) -> None:
+    """The rules that need no database: `kept` is the user's votes on notes not in `votes`."""
+    if any(count < 0 or count > per_note for count in votes.values()):
+        raise BallotError("per_note")
+    if kept + sum(votes.values()) > budget:
+        raise BallotError("budget")
 
 
 def check_ballot(
@@ -41,9 +50,8 @@ def check_ballot(
 
 
 def _check(session: Session, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int], budget: int,
-           per_note: int) -> None:
-    if any(count < 0 or count > per_note for count in votes.values()):
-        raise BallotError("per_note")
+           per_note: int) -> int:
+    """Raise BallotError for a broken rule; else return the votes the user keeps on other notes."""
     valid = set(session.exec(select(Note.id).where(
         Note.team_id == team_id, Note.session_id == session_id, Note.hidden == False,  # noqa: E712
         Note.id.in_(list(votes)))).all())  # type: ignore[union-attr]
@@ -52,18 +60,18 @@ def _check(session: Session, *, team_id: str, session_id: int, user_id: str, vot
     kept = session.exec(select(func.coalesce(func.sum(Vote.count), 0)).where(
         Vote.session_id == session_id, Vote.user_id == user_id,
         Vote.note_id.not_in(list(votes)))).one()  # type: ignore[attr-defined]
-    if kept + sum(votes.values()) > budget:
-        raise BallotError("budget")
+    check_counts(votes, kept=kept, budget=budget, per_note=per_note)
+    return kept
 
 
 def _set_ballot(
     engine: Engine, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int],
     budget: int, per_note: int,
-) -> None:
+) -> int:
     """Replace the user's votes on the notes in `votes` (other notes keep theirs), atomically."""
     with Session(engine) as session:
-        _check(session, team_id=team_id, session_id=session_id, user_id=user_id, votes=votes, budget=budget,
-               per_note=per_note)
+        kept = _check(session, team_id=team_id, session_id=session_id, user_id=user_id, votes=votes,
+                      budget=budget, per_note=per_note)
         session.exec(delete(Vote).where(  # type: ignore[call-overload]
             Vote.session_id == session_id, Vote.user_id == user_id,
             Vote.note_id.in_(list(votes))))  # type: ignore[attr-defined]
@@ -72,7 +80,4 @@ def _set_ballot(
                 session.add(Vote(team_id=team_id, session_id=session_id, note_id=note_id,
                                  user_id=user_id, count=count))
         session.commit()
-
-
-def votes_spent(engine: Engine, *, team_id: str, session_id: int, user_id: str) -> int:
-    return sum(get_ballot(engine, team_id=team_id, session_id=session_id, user_id=user_id).values())
+    return kept + sum(votes.values())

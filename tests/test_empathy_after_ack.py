@@ -1,18 +1,22 @@
-"""Work after the ack: a modal open (urgent) goes before saves and board refreshes queued earlier,
-because its trigger_id expires 3 s after the click; nothing accepted is lost at shutdown."""
+"""Work after the ack: a modal open (urgent) never waits behind saves and board refreshes,
+because its trigger_id expires 3 s after the click; work waits while requests are being acked,
+but not for ever; nothing accepted is lost at shutdown."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
+from slack_bolt import BoltRequest, BoltResponse
 
 from bot.empathy.after_ack import AfterAck
+from bot.requests_in_flight import RequestsInFlight
+from tests.harness import eventually
 
 
-def busy_pool() -> tuple[AfterAck, threading.Event, list[str]]:
-    """One thread, held busy until the returned event is set, so later work queues up."""
-    pool, release, started, done = AfterAck(1), threading.Event(), threading.Event(), []
+def busy_pool(**options: object) -> tuple[AfterAck, threading.Event, list[str]]:
+    """One thread per lane; the normal one held busy until the returned event is set."""
+    pool, release, started, done = AfterAck(1, 1, **options), threading.Event(), threading.Event(), []
 
     def hold() -> None:
         started.set()
@@ -23,15 +27,16 @@ def busy_pool() -> tuple[AfterAck, threading.Event, list[str]]:
     return pool, release, done
 
 
-def test_modal_opens_jump_ahead_of_queued_saves_in_click_order() -> None:
+def test_modal_opens_do_not_wait_behind_saves_and_each_lane_keeps_click_order() -> None:
     pool, release, done = busy_pool()
     pool.submit(lambda: done.append("save ballot A"))
     pool.submit(lambda: done.append("open ballot B"), urgent=True)
     pool.submit(lambda: done.append("refresh board"))
     pool.submit(lambda: done.append("open ballot C"), urgent=True)
+    eventually(lambda: done == ["open ballot B", "open ballot C"])
     release.set()
     pool.shutdown()
-    assert done == ["first", "open ballot B", "open ballot C", "save ballot A", "refresh board"]
+    assert done == ["open ballot B", "open ballot C", "first", "save ballot A", "refresh board"]
 
 
 def test_shutdown_finishes_accepted_work_and_a_failure_does_not_stop_the_rest() -> None:
@@ -47,3 +52,37 @@ def test_shutdown_finishes_accepted_work_and_a_failure_does_not_stop_the_rest() 
     with pytest.raises(RuntimeError):
         pool.submit(lambda: done.append("too late"))
     assert done == ["first", "saved"]
+
+
+def test_work_waits_while_a_request_is_being_acked_then_runs() -> None:
+    in_flight, answering, acked = RequestsInFlight(), threading.Event(), threading.Event()
+
+    def slow_request() -> BoltResponse:
+        answering.set()
+        acked.wait(10)
+        return BoltResponse(status=200)
+    request = threading.Thread(target=in_flight.middleware,
+                               args=(BoltRequest(body="", mode="socket_mode"), BoltResponse(status=200), slow_request))
+    request.start()
+    assert answering.wait(10)
+    pool, done = AfterAck(1, 1, quiet=in_flight.wait_for_quiet), []
+    pool.submit(lambda: done.append("save"))
+    assert not in_flight.wait_for_quiet(0.05) and done == []
+    acked.set()
+    request.join()
+    eventually(lambda: done == ["save"])
+    pool.shutdown()
+
+
+def test_a_request_that_never_ends_holds_work_back_only_for_a_bounded_time() -> None:
+    never_quiet_calls: list[float] = []
+
+    def never_quiet(timeout: float) -> bool:
+        never_quiet_calls.append(timeout)
+        return False
+    pool, done = AfterAck(1, 1, quiet=never_quiet), []
+    pool.submit(lambda: done.append("open"), urgent=True)
+    pool.submit(lambda: done.append("save"))
+    eventually(lambda: sorted(done) == ["open", "save"])
+    pool.shutdown()
+    assert len(never_quiet_calls) == 2 and all(0 < t <= 1.0 for t in never_quiet_calls)

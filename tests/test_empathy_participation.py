@@ -6,9 +6,12 @@ them and what the database keeps.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from bot.empathy import ids
+from storage import empathy_phases as phases
 from storage.models import Note
 from tests.harness import Bot, eventually
 from tests.slack_fake import FakeSlack, payloads
@@ -184,3 +187,34 @@ def test_notes_from_two_sessions_never_mix(bot: Bot, slack: FakeSlack) -> None:
     with Session(bot.engine) as db:
         assert db.get(Note, one.notes()[0].id).session_id == one.session_id
     assert as_dict(slack.messages[(two.channel, two.board_ts)]["blocks"]) == two.board()
+
+
+def test_notes_submitted_as_the_session_ends_elsewhere_come_back_to_their_author(bot: Bot, slack: FakeSlack) -> None:
+    """Submissions are checked before the ack against a read of the session at most a second old
+    (everyone submits at once); the save reads it afresh, so a session ended meanwhile (here by
+    another instance of the bot) adds nothing and the author gets the text back."""
+    w = Workshop(bot, slack).start()
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: w.phase_index() == 1)
+    w.add_notes("U0ANA", "first thought")
+    open_forms = [w.open_modal(ids.ADD_NOTE, "U0ANA") for _ in range(2)]
+    row = w.row()
+    assert phases.finish_session(bot.engine, team_id=row.team_id, session_id=row.id, from_index=row.phase_index,
+                                 now=bot.clock.now(), status="cancelled")
+
+    def submit(view: dict, text: str) -> Any:
+        return bot.http.interactive(payloads.view_submission(
+            ids.NOTE_MODAL, {ids.NOTE_TEXT_BLOCK: {"value": text}}, private_metadata=view["private_metadata"],
+            user="U0ANA", view_id=view["id"]))
+
+    answer = submit(open_forms[0], "late <!channel> thought")
+    assert answer.status == 200 and not answer.body_text
+    eventually(lambda: any("nothing is lost" in t for t in w.ephemerals("U0ANA")))
+    returned = next(t for t in w.ephemerals("U0ANA") if "nothing is lost" in t)
+    assert "late &lt;!channel&gt; thought" in returned and "<!channel>" not in returned
+    assert [n.text for n in w.notes()] == ["first thought"]
+
+    bot.clock.advance(seconds=2)  # the read is more than a second old: the ack itself says no
+    answer = submit(open_forms[1], "later still")
+    assert answer.json()["response_action"] == "errors"
+    assert [n.text for n in w.notes()] == ["first thought"]

@@ -3,9 +3,11 @@ the vote ends; retries and double clicks never count twice."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.empathy import ids
 from tests.harness import Bot, eventually
-from tests.slack_fake import FakeSlack
+from tests.slack_fake import FakeSlack, payloads
 from tests.test_empathy_support import Workshop, texts_of
 
 
@@ -78,3 +80,42 @@ def test_voting_closes_with_the_phase_and_earlier_votes_stay(bot: Bot, slack: Fa
         wait=False)
     assert "Voting has ended" in str(answer.json()["errors"])
     assert w.votes() == {("U0ANA", slow): 1}
+
+
+def test_a_long_ballot_pages_and_a_stale_page_cannot_overspend(bot: Bot, slack: FakeSlack) -> None:
+    """90 notes: two pages. The ballot is checked before the ack from what the page says about
+    votes on the other page; a page older than the voter's latest save is caught by the save."""
+    w = Workshop(bot, slack).start()
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: w.phase_index() == 1)
+    for part in range(2):
+        w.add_notes("U0ANA", "\n".join(f"idea {part}-{n}" for n in range(45)))
+    for phase in range(1, 7):
+        w.control(ids.NEXT_PHASE, phase=phase)
+        eventually(lambda phase=phase: w.phase_index() == phase + 1)
+    notes = [n.id for n in w.notes()]
+    first_page, second_page = notes[0], notes[-1]
+
+    def vote(note_id: int, count: int) -> dict[str, Any]:
+        return {f"{ids.VOTE_BLOCK_PREFIX}{note_id}": {"value": payloads.input_static_select(str(count))}}
+
+    def next_page(view: dict[str, Any]) -> dict[str, Any]:
+        updates = len(slack.calls_to("views.update"))
+        assert bot.http.interactive(payloads.block_actions(
+            f"{ids.BALLOT_PAGE}_next", value=f"{w.session_id}:2", user="U0BEN", view=view)).status == 200
+        return slack.wait_for("views.update", updates + 1)[updates].response["view"]
+
+    tab_a = w.open_modal(ids.OPEN_BALLOT, "U0BEN")
+    tab_b = next_page(w.open_modal(ids.OPEN_BALLOT, "U0BEN"))
+    assert "Page 2 of 2" in str(tab_b["blocks"])
+    w.submit_ballot("U0BEN", tab_a, vote(first_page, 3))
+    w.submit_ballot("U0BEN", tab_b, vote(second_page, 3))  # this page still believes 0 votes elsewhere
+    eventually(lambda: any("That's 6 votes; you have 5" in t for t in w.ephemerals("U0BEN")))
+    assert w.votes() == {("U0BEN", first_page): 3}
+
+    fresh = next_page(tab_a)
+    answer = w.submit_ballot("U0BEN", fresh, vote(second_page, 3), wait=False)
+    assert "That's 6 votes; you have 5" in str(answer.json()["errors"])
+    w.submit_ballot("U0BEN", fresh, vote(second_page, 2))
+    assert w.votes() == {("U0BEN", first_page): 3, ("U0BEN", second_page): 2}
+    assert any("used 5 of 5" in t for t in w.ephemerals("U0BEN"))

@@ -1,58 +1,86 @@
-"""The empathy feature's own threads for work after the ack, with modal opens first.
+"""The empathy feature's own threads for work after the ack: modal opens in their own lane.
 
 A modal must be opened within 3 seconds of the click (the trigger_id expires); saving a note or
 a ballot, answering the voter and refreshing the board can wait a little. In a burst (50 people
-opening their ballots, then saving them) a plain FIFO pool makes the last opener wait behind
-everyone's saves, so `urgent` work jumps the queue (first come, first served within a priority).
+opening their ballots, then saving them) a shared pool makes the last opener wait behind
+everyone's saves, or the saves (and so the board) behind everyone's opens, each of which waits
+about 200 ms for Slack. So `urgent` work has its own lane and threads, the rest another, each
+first come, first served. Both wait for a moment when no request is being acked (`quiet`), at
+most `URGENT_HOLD` or `NORMAL_HOLD` seconds after they were submitted, so a burst's acks are not
+slowed by its work.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
-URGENT, NORMAL, STOP = 0, 1, 2
+URGENT_HOLD, NORMAL_HOLD = 0.5, 1.0  # seconds; a modal must open well within 3 s of its click
 
 
-class AfterAck:
-    def __init__(self, threads: int, *, name: str = "empathy") -> None:
-        self._queue: queue.PriorityQueue[tuple[int, int, Callable[[], None] | None]] = queue.PriorityQueue()
-        self._order = itertools.count()
-        self._lock = threading.Lock()
-        self._stopped = False
+def never_wait(_timeout: float) -> bool:
+    return True
+
+
+class _Lane:
+    """FIFO work on `threads` threads; a None in the queue ends one thread."""
+
+    def __init__(self, name: str, threads: int, hold: float, quiet: Callable[[float], bool]) -> None:
+        self._queue: queue.SimpleQueue[tuple[float, Callable[[], None]] | None] = queue.SimpleQueue()
+        self._hold, self._quiet = hold, quiet
         self._threads = [threading.Thread(target=self._work, name=f"{name}-{n}", daemon=True)
                          for n in range(threads)]
         for thread in self._threads:
             thread.start()
 
-    def submit(self, work: Callable[[], None], *, urgent: bool = False) -> None:
-        with self._lock:
-            if self._stopped:
-                raise RuntimeError("cannot schedule new work after shutdown")
-            self._queue.put((URGENT if urgent else NORMAL, next(self._order), work))
+    def put(self, work: Callable[[], None]) -> None:
+        self._queue.put((time.monotonic(), work))
 
-    def shutdown(self) -> None:
-        """Run everything already accepted, then end the threads (STOP sorts after all work)."""
-        with self._lock:
-            if self._stopped:
-                return
-            self._stopped = True
-            for _ in self._threads:
-                self._queue.put((STOP, next(self._order), None))
+    def close(self) -> None:
+        """Runs after everything already put (FIFO), then each thread ends."""
+        for _ in self._threads:
+            self._queue.put(None)
+
+    def join(self) -> None:
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join()
 
     def _work(self) -> None:
-        while True:
-            _, _, work = self._queue.get()
-            if work is None:
-                return
+        while (item := self._queue.get()) is not None:
+            submitted, work = item
+            self._quiet(submitted + self._hold - time.monotonic())
             try:
                 work()
             except Exception:
                 log.exception("empathy work after the ack failed")
+
+
+class AfterAck:
+    def __init__(self, urgent_threads: int, normal_threads: int, *, name: str = "empathy",
+                 quiet: Callable[[float], bool] = never_wait) -> None:
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._urgent = _Lane(f"{name}-open", urgent_threads, URGENT_HOLD, quiet)
+        self._normal = _Lane(name, normal_threads, NORMAL_HOLD, quiet)
+
+    def submit(self, work: Callable[[], None], *, urgent: bool = False) -> None:
+        with self._lock:
+            if self._stopped:
+                raise RuntimeError("cannot schedule new work after shutdown")
+            (self._urgent if urgent else self._normal).put(work)
+
+    def shutdown(self) -> None:
+        """Run everything already accepted, then end the threads."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            for lane in (self._urgent, self._normal):
+                lane.close()
+        for lane in (self._urgent, self._normal):
+            lane.join()

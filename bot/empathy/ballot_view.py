@@ -51,7 +51,8 @@ def build_ballot(
         if count:
             block = {**block, "element": {**block["element"], "initial_option": base.chosen[count]}}
         inputs.append(block)
-    view = {**base.view, "blocks": [*head, *inputs, *base.tail]}
+    view = {**base.view, "private_metadata": ballot_metadata(session.id, page, elsewhere),
+            "blocks": [*head, *inputs, *base.tail]}
     if len(view["blocks"]) > blocks.VIEW_BLOCKS:
         raise blocks.BlockLimitError(f"{len(view['blocks'])} blocks in the ballot")
     return view
@@ -105,6 +106,18 @@ def _page_blocks(prompts: Prompts, session_id: int, subject: str, votes: int, pe
     built = view["blocks"]
     return _PageBlocks(view={**view, "blocks": []}, head=tuple(built[:len(head)]), inputs=tuple(inputs),
                        tail=tuple(built[len(head):]), chosen=chosen)
+
+
+def ballot_metadata(session_id: int, page: int, elsewhere: int) -> str:
+    """`session:page:votes on other pages`, so a submission can be checked against the budget
+    without the database while everyone waits for their ack (the save checks again)."""
+    return f"{session_id}:{page}:{elsewhere}"
+
+
+def votes_elsewhere(metadata: str) -> int | None:
+    """The votes on other pages when the page was shown; None for a ballot from before they were sent."""
+    parts = metadata.split(":")
+    return int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else None
 
 
 def read_ballot(values: dict, per_note: int) -> dict[int, int]:

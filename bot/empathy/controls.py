@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.empathy import ballot_view, ids, wrapup
-from bot.empathy.interaction import NOTES, action_value, is_live, load, tell, user_of
+from bot.empathy.interaction import NOTES, action_value, is_live, load, session_id_of, team_of, tell, user_of
 from bot.empathy.session_flow import VOTES_PER_NOTE, SessionFlow
 from bot.render.empathy_export import FORMATS
 from storage import empathy as store
@@ -73,8 +73,12 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
             client.views_update(view_id=body["view"]["id"], view=ballot(session, user_of(body), page or 1))
 
     def handle_ballot_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """Checked without the database when the ballot says how many votes the voter had on other
+        pages (everyone submits at once); the save checks again in its transaction."""
         view, user = body["view"], user_of(body)
-        session, _ = load(deps, body, view.get("private_metadata") or "")
+        metadata = view.get("private_metadata") or ""
+        session_id, _ = session_id_of(metadata)
+        session = flow.recent(team_of(body), session_id) if session_id is not None else None
         votes = ballot_view.read_ballot(view["state"]["values"], VOTES_PER_NOTE)
         first = next(iter(view["state"]["values"]), ids.VOTE_BLOCK_PREFIX)
         if not voting(session):
@@ -82,31 +86,40 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
             return
         rules = dict(team_id=session.team_id, session_id=session.id, user_id=user, votes=votes,
                      budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
+        kept = ballot_view.votes_elsewhere(metadata)
         try:
-            votes_store.check_ballot(deps.engine, **rules)
+            if kept is None:
+                votes_store.check_ballot(deps.engine, **rules)
+            else:
+                votes_store.check_counts(votes, kept=kept, budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
         except votes_store.BallotError as exc:
-            ack(response_action="errors", errors={first: ballot_error(session, user, votes, exc)})
+            ack(response_action="errors", errors={first: ballot_error(session, user, votes, exc, kept)})
             return
         ack()
         flow.later(save_ballot, session, rules, body, client)
 
-    def ballot_error(session: EmpathySession, user: str, votes: dict[int, int], exc: Exception) -> str:
+    def ballot_error(session: EmpathySession, user: str, votes: dict[int, int], exc: Exception,
+                     kept: int | None = None) -> str:
         if str(exc) != "budget":
             return t(BALLOT, "error_gone")
-        current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user)
-        kept = sum(count for note_id, count in current.items() if note_id not in votes)
+        if kept is None:
+            current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id,
+                                             user_id=user)
+            kept = sum(count for note_id, count in current.items() if note_id not in votes)
         return t(BALLOT, "error_budget", votes=session.votes_per_person, spent=kept + sum(votes.values()))
 
     def save_ballot(session: EmpathySession, rules: dict, body: dict[str, Any], client: WebClient) -> None:
-        """Re-checked in the write (two tabs of one person may race); a loser is told, not counted."""
+        """Re-checked in the write (two tabs of one person may race), and against the session as it
+        is now (the ack trusted a recent read): a loser is told, not counted."""
+        if not voting(store.get_session(deps.engine, team_id=session.team_id, session_id=session.id)):
+            tell(client, body, t(BALLOT, "error_closed"), channel=session.channel_id)
+            return
         try:
-            votes_store.set_ballot(deps.engine, **rules)
+            spent = votes_store.set_ballot(deps.engine, **rules)
         except votes_store.BallotError as exc:
             tell(client, body, ballot_error(session, rules["user_id"], rules["votes"], exc),
                  channel=session.channel_id)
             return
-        spent = votes_store.votes_spent(deps.engine, team_id=session.team_id, session_id=session.id,
-                                        user_id=rules["user_id"])
         tell(client, body, t(BALLOT, "saved", spent=spent, votes=session.votes_per_person),
              channel=session.channel_id)
         flow.changed(session)

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.empathy import ids, note_views
-from bot.empathy.interaction import NOTES, action_value, is_live, load, team_of, tell, user_of
+from bot.empathy.interaction import NOTES, action_value, is_live, load, session_id_of, team_of, tell, user_of
 from bot.empathy.session_flow import SessionFlow
 from bot.modal_values import ModalValues
 from storage import empathy as store
@@ -54,9 +54,10 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=note_views.build_add_note_modal(
             deps.prompts, session=session, quadrant=flow.phase(session).key))
 
-    def handle_note_submission(ack: Ack, body: dict[str, Any]) -> None:
+    def handle_note_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
-        session, _ = load(deps, body, view.get("private_metadata") or "")
+        session_id, _ = session_id_of(view.get("private_metadata") or "")
+        session = flow.recent(team_of(body), session_id) if session_id is not None else None
         form = ModalValues(view)
         lines = note_views.split_notes(form.text(ids.NOTE_TEXT_BLOCK))
         error = note_views.note_errors(deps.prompts, lines)
@@ -69,11 +70,17 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         quadrant = form.selected(ids.QUADRANT_BLOCK) or flow.phase(session).key
         if quadrant not in flow.sections(session):
             quadrant = flow.sections(session)[0]
-        flow.later(add_notes, session, user_of(body), quadrant,
+        flow.later(add_notes, session, body, client, quadrant,
                    [(f"view:{view['id']}:{i}", line) for i, line in enumerate(lines)])
 
-    def add_notes(session: EmpathySession, author: str, quadrant: str, texts: list[tuple[str, str]]) -> None:
-        notes_store.add_notes(deps.engine, team_id=session.team_id, session_id=session.id, author_id=author,
+    def add_notes(session: EmpathySession, body: dict[str, Any], client: WebClient, quadrant: str,
+                  texts: list[tuple[str, str]]) -> None:
+        """The ack trusted a recent read of the session; one that has ended since gets the notes
+        back instead (a note written as a section closes still counts)."""
+        if not is_live(store.get_session(deps.engine, team_id=session.team_id, session_id=session.id)):
+            tell(client, body, t("not_added", notes=[text for _, text in texts]), channel=session.channel_id)
+            return
+        notes_store.add_notes(deps.engine, team_id=session.team_id, session_id=session.id, author_id=user_of(body),
                               quadrant=quadrant, now=deps.clock.now(), texts=texts)
         flow.changed(session)
 

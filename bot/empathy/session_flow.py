@@ -46,7 +46,10 @@ WARN_SECONDS = 60
 IDLE_SECONDS = 90
 EXTEND_SECONDS = 120
 VOTES_PER_NOTE = 3
-AFTER_ACK_THREADS = 4
+# Threads for modal opens and for the rest; mostly waiting on Slack, so enough for a burst of 50
+# opens to finish well within the trigger_id's 3 seconds at a few hundred ms per call.
+OPEN_THREADS, WORK_THREADS = 24, 16
+RECENT_SECONDS = 1.0
 
 
 class SessionFlow:
@@ -55,7 +58,8 @@ class SessionFlow:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board)
-        self._after_ack = AfterAck(AFTER_ACK_THREADS)
+        self._after_ack = AfterAck(OPEN_THREADS, WORK_THREADS, quiet=deps.in_flight.wait_for_quiet)
+        self._recent: dict[tuple[str, int], tuple[datetime, EmpathySession | None]] = {}
         deps.on_stop.append(self.stop)
 
     def stop(self) -> None:
@@ -66,7 +70,7 @@ class SessionFlow:
     def later(self, work: Callable[..., None], *args: object, urgent: bool = False) -> None:
         """Run slow work after the ack on our own threads: Bolt's listener pool is small (5), and
         work queued there delays the acks of everyone else in a burst. `urgent`: it opens a modal
-        (the trigger_id expires 3 s after the click), so it goes before saves and refreshes."""
+        (the trigger_id expires 3 s after the click), so it never waits behind saves and refreshes."""
         self._after_ack.submit(lambda: work(*args), urgent=urgent)
 
     # -- board ---------------------------------------------------------------------------
@@ -91,9 +95,24 @@ class SessionFlow:
     def _send_board(self, channel: str, ts: str, board: list[dict], text: str) -> None:
         self.deps.client.chat_update(channel=channel, ts=ts, blocks=board, text=text)
 
+    def recent(self, team_id: str, session_id: int) -> EmpathySession | None:
+        """The session as read at most RECENT_SECONDS ago, for the checks a submission makes before
+        its ack: in a burst everyone's submission would read the same row while the others wait.
+        A phase change made here forgets it at once; the work after the ack reads it afresh."""
+        key, now = (team_id, session_id), self.deps.clock.now()
+        seen = self._recent.get(key)
+        if seen is not None and timedelta(0) <= now - seen[0] < timedelta(seconds=RECENT_SECONDS):
+            return seen[1]
+        session = store.get_session(self.deps.engine, team_id=team_id, session_id=session_id)
+        if len(self._recent) > 256:
+            self._recent.clear()
+        self._recent[key] = (now, session)
+        return session
+
     def changed(self, session: EmpathySession, *, urgent: bool = False) -> None:
         """Something on the board changed: refresh it (coalesced, unless a phase changed)."""
         if urgent:
+            self._recent.pop((session.team_id, session.id), None)
             self.boards.expedite(session.team_id, session.id)
         else:
             self.boards.mark(session.team_id, session.id)

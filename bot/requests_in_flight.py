@@ -1,0 +1,55 @@
+"""How many requests Bolt is still answering, so work after an ack can wait for a quiet moment.
+
+Python runs one thread at a time: in a burst (50 people clicking at once) a thread saving a note
+takes the interpreter from threads that only have to answer Slack. Work after the ack is not
+urgent to the millisecond, an ack is (Slack's 3 seconds, and the person's spinner), so after-ack
+threads wait until no request has been answered for `SETTLE` seconds, for a bounded time. A
+moment with none in flight is not enough: in a burst the next request is a few microseconds
+behind the last one.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from slack_bolt import BoltRequest, BoltResponse
+
+SETTLE = 0.02
+
+
+class RequestsInFlight:
+    def __init__(self) -> None:
+        self._count = 0
+        self._last_seen = 0.0
+        self._quiet = threading.Condition()
+
+    def middleware(self, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        """First in Bolt's chain: a request counts from its arrival until its ack is decided."""
+        with self._quiet:
+            self._count += 1
+        try:
+            return next()
+        finally:
+            with self._quiet:
+                self._count -= 1
+                self._last_seen = time.monotonic()
+                if not self._count:
+                    self._quiet.notify_all()
+
+    def wait_for_quiet(self, timeout: float) -> bool:
+        """Block until no request has been in flight for SETTLE seconds, or `timeout` seconds have
+        passed; True if it got quiet."""
+        deadline = time.monotonic() + timeout
+        with self._quiet:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    return False
+                if self._count:
+                    self._quiet.wait(deadline - now)
+                elif now - self._last_seen < SETTLE:
+                    self._quiet.wait(min(deadline, self._last_seen + SETTLE) - now)
+                else:
+                    return True
