@@ -13,6 +13,7 @@ from bot import fallbacks, installations
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
 from bot.event_dedupe import drop_redelivered_events
+from bot.requests_in_flight import CountedApp, RequestsInFlight
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from prompts import Prompts
@@ -32,7 +33,9 @@ def build_app(
     client = client or make_web_client(settings)
     oauth = installations.oauth_settings(settings, engine)
     listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener")
-    app = App(
+    in_flight = RequestsInFlight()
+    app = CountedApp(
+        in_flight=in_flight,
         signing_secret=settings.slack_signing_secret or "unset-signing-secret",
         client=client,
         oauth_settings=oauth,
@@ -46,8 +49,8 @@ def build_app(
         clock=clock or SystemClock(),
         prompts=Prompts(settings.prompts_dir),
         client=client,
+        in_flight=in_flight,
     )
-    app.use(deps.in_flight.middleware)
     app.use(drop_redelivered_events(deps))
     for feature in _feature_modules():
         feature.register(app, deps)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 
 SETTLE = 0.02
 
@@ -25,12 +27,12 @@ class RequestsInFlight:
         self._last_seen = 0.0
         self._quiet = threading.Condition()
 
-    def middleware(self, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
-        """First in Bolt's chain: a request counts from its arrival until its ack is decided."""
+    @contextmanager
+    def answering(self) -> Iterator[None]:
         with self._quiet:
             self._count += 1
         try:
-            return next()
+            yield
         finally:
             with self._quiet:
                 self._count -= 1
@@ -53,3 +55,18 @@ class RequestsInFlight:
                     self._quiet.wait(min(deadline, self._last_seen + SETTLE) - now)
                 else:
                     return True
+
+
+class CountedApp(App):
+    """A Bolt app that counts each request from its arrival until its answer is decided (the ack).
+
+    Around `dispatch`, which both the HTTP and the Socket Mode adapters call: Bolt's global
+    middleware returns before the listener runs, so it cannot see the ack."""
+
+    def __init__(self, *, in_flight: RequestsInFlight, **options: Any) -> None:
+        super().__init__(**options)
+        self.in_flight = in_flight
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        with self.in_flight.answering():
+            return super().dispatch(req)

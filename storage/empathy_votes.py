@@ -31,6 +31,14 @@ def set_ballot(*args: object, **kwargs: object) -> int:
         return _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
 
 
+def counts_fit(votes: dict[int, int], *, kept: int, budget: int, per_note: int) -> bool:
+    try:
+        check_counts(votes, kept=kept, budget=budget, per_note=per_note)
+    except BallotError:
+        return False
+    return True
+
+
 def check_counts(votes: dict[int, int], *, kept: int, budget: int, per_note: int) -> None:
     """The rules that need no database: `kept` is the user's votes on notes not in `votes`."""
     if any(count < 0 or count > per_note for count in votes.values()):

@@ -7,11 +7,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import Ack, BoltRequest
+from slack_sdk import WebClient
 
 from bot.empathy.after_ack import AfterAck
-from bot.requests_in_flight import RequestsInFlight
-from tests.harness import eventually
+from bot.requests_in_flight import CountedApp, RequestsInFlight
+from tests.harness import BOT_TOKEN, eventually
+from tests.slack_fake import FakeSlack, payloads
 
 
 def busy_pool(**options: object) -> tuple[AfterAck, threading.Event, list[str]]:
@@ -54,18 +56,23 @@ def test_shutdown_finishes_accepted_work_and_a_failure_does_not_stop_the_rest() 
     assert done == ["first", "saved"]
 
 
-def test_work_waits_while_a_request_is_being_acked_then_runs() -> None:
+def test_work_waits_while_a_request_is_being_acked_then_runs(slack: FakeSlack) -> None:
+    """Through a real Bolt app: the count covers a listener until its ack is decided."""
     in_flight, answering, acked = RequestsInFlight(), threading.Event(), threading.Event()
+    client = WebClient(token=BOT_TOKEN, base_url=slack.base_url)
+    app = CountedApp(in_flight=in_flight, signing_secret="s", client=client, token_verification_enabled=False,
+                     request_verification_enabled=False)
 
-    def slow_request() -> BoltResponse:
+    @app.action("slow")
+    def slow(ack: Ack) -> None:
         answering.set()
         acked.wait(10)
-        return BoltResponse(status=200)
-    request = threading.Thread(target=in_flight.middleware,
-                               args=(BoltRequest(body="", mode="socket_mode"), BoltResponse(status=200), slow_request))
+        ack()
+    click = payloads.block_actions("slow", value="1")
+    request = threading.Thread(target=app.dispatch, args=(BoltRequest(body=click, mode="socket_mode"),))
     request.start()
     assert answering.wait(10)
-    pool, done = AfterAck(1, 1, quiet=in_flight.wait_for_quiet), []
+    pool, done = AfterAck(1, 1, quiet=in_flight.wait_for_quiet, holds=(60, 60)), []
     pool.submit(lambda: done.append("save"))
     assert not in_flight.wait_for_quiet(0.05) and done == []
     acked.set()
@@ -75,14 +82,14 @@ def test_work_waits_while_a_request_is_being_acked_then_runs() -> None:
 
 
 def test_a_request_that_never_ends_holds_work_back_only_for_a_bounded_time() -> None:
-    never_quiet_calls: list[float] = []
+    waits: list[float] = []
 
     def never_quiet(timeout: float) -> bool:
-        never_quiet_calls.append(timeout)
+        waits.append(timeout)
         return False
-    pool, done = AfterAck(1, 1, quiet=never_quiet), []
+    pool, done = AfterAck(1, 1, quiet=never_quiet, holds=(0.5, 1.0)), []
     pool.submit(lambda: done.append("open"), urgent=True)
     pool.submit(lambda: done.append("save"))
     eventually(lambda: sorted(done) == ["open", "save"])
     pool.shutdown()
-    assert len(never_quiet_calls) == 2 and all(0 < t <= 1.0 for t in never_quiet_calls)
+    assert len(waits) == 2 and all(wait <= 1.0 for wait in waits)

@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from storage import events
-from storage.db import migration_state, upgrade
+from storage.db import POOL_SIZE, make_engine, migration_state, upgrade
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -49,3 +49,10 @@ def test_old_event_ids_are_forgotten(any_engine):
     assert events.forget_events_before(any_engine, cutoff=NOW - timedelta(days=1)) == 1
     assert events.claim_event(any_engine, event_id="old", team_id="T1", now=NOW) is True
     assert events.claim_event(any_engine, event_id="new", team_id="T1", now=NOW) is False
+
+
+def test_an_in_memory_sqlite_url_works_and_a_file_keeps_a_pool_per_thread_count(tmp_path):
+    """`sqlite://` gets SQLAlchemy's single-connection pool (pool sizes do not apply to it)."""
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        upgrade(make_engine(url))
+    assert make_engine(f"sqlite:///{tmp_path}/file.db").pool.size() == POOL_SIZE

@@ -62,11 +62,12 @@ class _Lane:
 
 class AfterAck:
     def __init__(self, urgent_threads: int, normal_threads: int, *, name: str = "empathy",
-                 quiet: Callable[[float], bool] = never_wait) -> None:
+                 quiet: Callable[[float], bool] = never_wait,
+                 holds: tuple[float, float] = (URGENT_HOLD, NORMAL_HOLD)) -> None:
         self._lock = threading.Lock()
         self._stopped = False
-        self._urgent = _Lane(f"{name}-open", urgent_threads, URGENT_HOLD, quiet)
-        self._normal = _Lane(name, normal_threads, NORMAL_HOLD, quiet)
+        self._urgent = _Lane(f"{name}-open", urgent_threads, holds[0], quiet)
+        self._normal = _Lane(name, normal_threads, holds[1], quiet)
 
     def submit(self, work: Callable[[], None], *, urgent: bool = False) -> None:
         with self._lock:

@@ -88,24 +88,20 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
                      budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
         kept = ballot_view.votes_elsewhere(metadata)
         try:
-            if kept is None:
-                votes_store.check_ballot(deps.engine, **rules)
-            else:
-                votes_store.check_counts(votes, kept=kept, budget=session.votes_per_person, per_note=VOTES_PER_NOTE)
+            if kept is None or not votes_store.counts_fit(votes, kept=kept, budget=session.votes_per_person,
+                                                          per_note=VOTES_PER_NOTE):
+                votes_store.check_ballot(deps.engine, **rules)  # the page's count may be stale: ask the database
         except votes_store.BallotError as exc:
-            ack(response_action="errors", errors={first: ballot_error(session, user, votes, exc, kept)})
+            ack(response_action="errors", errors={first: ballot_error(session, user, votes, exc)})
             return
         ack()
         flow.later(save_ballot, session, rules, body, client)
 
-    def ballot_error(session: EmpathySession, user: str, votes: dict[int, int], exc: Exception,
-                     kept: int | None = None) -> str:
+    def ballot_error(session: EmpathySession, user: str, votes: dict[int, int], exc: Exception) -> str:
         if str(exc) != "budget":
             return t(BALLOT, "error_gone")
-        if kept is None:
-            current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id,
-                                             user_id=user)
-            kept = sum(count for note_id, count in current.items() if note_id not in votes)
+        current = votes_store.get_ballot(deps.engine, team_id=session.team_id, session_id=session.id, user_id=user)
+        kept = sum(count for note_id, count in current.items() if note_id not in votes)
         return t(BALLOT, "error_budget", votes=session.votes_per_person, spent=kept + sum(votes.values()))
 
     def save_ballot(session: EmpathySession, rules: dict, body: dict[str, Any], client: WebClient) -> None:

@@ -35,9 +35,6 @@ def trigger_id() -> str:
     return f"{first}.{1_000_000_000 + next(_counter)}.{secrets.token_hex(16)}"
 
 
-TRIGGER_TTL = 3.0  # seconds: Slack's trigger_ids expire 3 s after the interaction
-
-
 def trigger_age(trigger: str) -> float | None:
     """Seconds since ``trigger_id()`` made ``trigger``; None for ids of another shape."""
     first = trigger.split(".", 1)[0]

@@ -52,6 +52,7 @@ class WorkspaceState:
         self.files: dict[str, dict[str, Any]] = {}
         self.socket_mode_url: str | None = None
         self.token: str | None = None  # token of the call being handled (set by FakeSlack)
+        self.trigger_ttl: float | None = None  # seconds; views.open refuses older trigger_ids (opt-in)
         self._serial = itertools.count(1)
         self._home_views: dict[str, str] = {}
 
