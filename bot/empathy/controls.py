@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.empathy import ballot_view, ids, wrapup
-from bot.empathy.interaction import NOTES, action_value, is_live, load, session_id_of, team_of, tell, user_of
+from bot.empathy.interaction import NOTES, action_value, is_live, load, load_recent, tell, user_of
 from bot.empathy.session_flow import VOTES_PER_NOTE, SessionFlow
 from bot.render.empathy_export import FORMATS
 from storage import empathy as store
@@ -77,8 +77,7 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
         pages (everyone submits at once); the save checks again in its transaction."""
         view, user = body["view"], user_of(body)
         metadata = view.get("private_metadata") or ""
-        session_id, _ = session_id_of(metadata)
-        session = flow.recent(team_of(body), session_id) if session_id is not None else None
+        session = load_recent(flow.recent, body, metadata)
         votes = ballot_view.read_ballot(view["state"]["values"], VOTES_PER_NOTE)
         first = next(iter(view["state"]["values"]), ids.VOTE_BLOCK_PREFIX)
         if not voting(session):

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.empathy.recent_sessions import RecentSessions
 from storage import empathy as store
 from storage.models import EmpathySession
 
@@ -44,6 +45,12 @@ def load(deps: Deps, body: dict[str, Any], value: str) -> tuple[EmpathySession |
     if session_id is None:
         return None, None
     return store.get_session(deps.engine, team_id=team_of(body), session_id=session_id), phase_index
+
+
+def load_recent(recent: RecentSessions, body: dict[str, Any], value: str) -> EmpathySession | None:
+    """Like `load`, from a read at most a second old: for the checks made before a burst's acks."""
+    session_id, _ = session_id_of(value)
+    return recent.get(team_of(body), session_id) if session_id is not None else None
 
 
 def tell(client: WebClient, body: dict[str, Any], text: str, *, channel: str | None = None) -> None:

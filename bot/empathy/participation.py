@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.empathy import ids, note_views
-from bot.empathy.interaction import NOTES, action_value, is_live, load, session_id_of, team_of, tell, user_of
+from bot.empathy.interaction import NOTES, action_value, is_live, load, load_recent, team_of, tell, user_of
 from bot.empathy.session_flow import SessionFlow
 from bot.modal_values import ModalValues
 from storage import empathy as store
@@ -56,8 +56,7 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
 
     def handle_note_submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         view = body["view"]
-        session_id, _ = session_id_of(view.get("private_metadata") or "")
-        session = flow.recent(team_of(body), session_id) if session_id is not None else None
+        session = load_recent(flow.recent, body, view.get("private_metadata") or "")
         form = ModalValues(view)
         lines = note_views.split_notes(form.text(ids.NOTE_TEXT_BLOCK))
         error = note_views.note_errors(deps.prompts, lines)

@@ -35,6 +35,7 @@ from bot.empathy import board_view, ids, wrapup
 from bot.empathy.after_ack import AfterAck
 from bot.empathy.agenda import CANVASES, Phase, build_agenda, phase_at
 from bot.empathy.board_refresh import BoardRefresher
+from bot.empathy.recent_sessions import RecentSessions
 from storage import empathy as store
 from storage import empathy_notes as notes_store
 from storage import empathy_phases as phases
@@ -49,7 +50,6 @@ VOTES_PER_NOTE = 3
 # Threads for modal opens and for the rest; mostly waiting on Slack, so enough for a burst of 50
 # opens to finish well within the trigger_id's 3 seconds at a few hundred ms per call.
 OPEN_THREADS, WORK_THREADS = 24, 16
-RECENT_SECONDS = 1.0
 
 
 class SessionFlow:
@@ -59,8 +59,7 @@ class SessionFlow:
         self.deps = deps
         self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board)
         self._after_ack = AfterAck(OPEN_THREADS, WORK_THREADS, quiet=deps.in_flight.wait_for_quiet)
-        self._recent: dict[tuple[str, int], tuple[datetime, EmpathySession | None]] = {}
-        self._forgotten = 0
+        self.recent = RecentSessions(deps.engine, deps.clock)
         deps.on_stop.append(self.stop)
 
     def stop(self) -> None:
@@ -95,27 +94,6 @@ class SessionFlow:
 
     def _send_board(self, channel: str, ts: str, board: list[dict], text: str) -> None:
         self.deps.client.chat_update(channel=channel, ts=ts, blocks=board, text=text)
-
-    def recent(self, team_id: str, session_id: int) -> EmpathySession | None:
-        """The session as read at most RECENT_SECONDS ago, for the checks a submission makes before
-        its ack: in a burst everyone's submission would read the same row while the others wait.
-        A phase change made here forgets it as soon as it is written (and a read that overlapped
-        the change is not kept); the work after the ack reads it afresh."""
-        key, now = (team_id, session_id), self.deps.clock.now()
-        seen = self._recent.get(key)
-        if seen is not None and timedelta(0) <= now - seen[0] < timedelta(seconds=RECENT_SECONDS):
-            return seen[1]
-        forgotten = self._forgotten
-        session = store.get_session(self.deps.engine, team_id=team_id, session_id=session_id)
-        if len(self._recent) > 256:
-            self._recent.clear()
-        if self._forgotten == forgotten:
-            self._recent[key] = (now, session)
-        return session
-
-    def _forget(self, session: EmpathySession) -> None:
-        self._forgotten += 1
-        self._recent.pop((session.team_id, session.id), None)
 
     def changed(self, session: EmpathySession, *, urgent: bool = False) -> None:
         """Something on the board changed: refresh it (coalesced, unless a phase changed)."""
@@ -154,7 +132,7 @@ class SessionFlow:
             won = phases.pause(engine, **key, phase_index=session.phase_index, now=now)
             message = self.deps.prompts.part(FACILITATION, "paused", by=by)
         if won:
-            self._forget(session)
+            self.recent.forget(session)
             self.say(session, message)
             self.changed(session, urgent=True)
         return won
@@ -167,14 +145,14 @@ class SessionFlow:
             won = phases.finish_session(self.deps.engine, team_id=session.team_id, session_id=session.id,
                                         from_index=from_index, now=now, status="finished")
             if won:
-                self._forget(session)
+                self.recent.forget(session)
                 self.say(session, self.deps.prompts.part(FACILITATION, "finished"))
         else:
             nxt = agenda[from_index + 1]
             won = phases.advance_phase(self.deps.engine, team_id=session.team_id, session_id=session.id,
                                        from_index=from_index, now=now, seconds=nxt.seconds)
             if won:
-                self._forget(session)
+                self.recent.forget(session)
                 self.phase_started(self.reload(session))
         if won:
             self.changed(session, urgent=True)
@@ -187,7 +165,7 @@ class SessionFlow:
                                     from_index=session.phase_index, now=self.deps.clock.now(),
                                     status="finished" if in_wrapup else "cancelled")
         if won:
-            self._forget(session)
+            self.recent.forget(session)
             self.say(session, self.deps.prompts.part(FACILITATION, "ended", by=by))
             if not in_wrapup:
                 wrapup.post_summary(self.deps, self.reload(session))
