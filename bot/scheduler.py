@@ -16,6 +16,7 @@ from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5
+QUIET_WAIT = 1.0  # seconds a tick waits for a moment between requests (a burst's acks go first)
 
 
 def run_due_work(deps: Deps) -> None:
@@ -27,10 +28,15 @@ def run_due_work(deps: Deps) -> None:
             log.exception("scheduled work %s failed; it will be retried at the next tick", name)
 
 
+def _wake(deps: Deps) -> None:
+    deps.in_flight.wait_for_quiet(QUIET_WAIT)
+    run_due_work(deps)
+
+
 def start_scheduler(deps: Deps) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        run_due_work,
+        _wake,
         "interval",
         args=[deps],
         seconds=TICK_SECONDS,

@@ -4,10 +4,10 @@ A change marks its session dirty; `flush_due()` re-renders each dirty session wh
 is at least `min_interval` old (on the injected clock) and sends it only when it differs from
 what was sent last. Handlers call `flush_due()` right after a change (so a lone click shows at
 once); a board that is dirty but not due yet gets one timer for when it is due, so the tail of a
-burst lands about a second later; the scheduler tick catches anything left. A timer that finds
-the board not due re-arms only if the clock moved since it was armed (a refresh finished in the
-meantime, so the board is due a second later); under a test's frozen FakeClock it does not, so
-tests stay driven by `bot.tick()`.
+burst lands about a second later (once no request is being acked, or after QUIET_WAIT); the
+scheduler tick catches anything left. A timer that finds the board not due re-arms only if the
+clock moved since it was armed (a refresh finished in the meantime, so the board is due a second
+later); under a test's frozen FakeClock it does not, so tests stay driven by `bot.tick()`.
 """
 
 from __future__ import annotations
@@ -25,14 +25,17 @@ from bot.clock import Clock
 
 log = logging.getLogger(__name__)
 Key = tuple[str, int]
+QUIET_WAIT = 0.5  # seconds a timed refresh waits for a moment between requests (acks go first)
 # (channel, ts, blocks, text) for a session, or None when it has no board (any more).
 Renderer = Callable[[str, int], tuple[str, str, list[dict], str] | None]
 Sender = Callable[[str, str, list[dict], str], None]
 
 
 class BoardRefresher:
-    def __init__(self, *, clock: Clock, render: Renderer, send: Sender, min_interval: float = 1.0) -> None:
+    def __init__(self, *, clock: Clock, render: Renderer, send: Sender, min_interval: float = 1.0,
+                 quiet: Callable[[float], bool] = lambda _timeout: True) -> None:
         self.clock = clock
+        self.quiet = quiet
         self.render = render
         self.send = send
         self.min_interval = timedelta(seconds=min_interval)
@@ -111,6 +114,7 @@ class BoardRefresher:
         timer.start()
 
     def _on_timer(self, key: Key) -> None:
+        self.quiet(QUIET_WAIT)
         with self._lock:
             _, armed_at = self._timers.pop(key, (None, None))
             now = self.clock.now()

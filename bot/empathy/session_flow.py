@@ -57,7 +57,8 @@ class SessionFlow:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board)
+        self.boards = BoardRefresher(clock=deps.clock, render=self.render_board, send=self._send_board,
+                                     quiet=deps.in_flight.wait_for_quiet)
         self._after_ack = AfterAck(OPEN_THREADS, WORK_THREADS, quiet=deps.in_flight.wait_for_quiet)
         self.recent = RecentSessions(deps.engine, deps.clock)
         deps.on_stop.append(self.stop)
