@@ -45,17 +45,21 @@ class BoardRefresher:
         self._last_sent_at: dict[Key, datetime] = {}
         self._last_digest: dict[Key, str] = {}
         self._timers: dict[Key, tuple[threading.Timer, datetime]] = {}
+        self._running: set[threading.Thread] = set()  # timers refreshing a board now
         self._stopped = False
 
     def stop(self) -> None:
-        """Cancel the timers; the next process's tick catches any board left dirty."""
+        """Cancel the waiting timers and let a refresh in flight finish, so none outlives the app;
+        the next process's tick catches any board left dirty."""
         with self._lock:
             self._stopped = True
             timers, self._timers = [timer for timer, _ in self._timers.values()], {}
+            running = list(self._running)
         for timer in timers:
             timer.cancel()
-            if timer.is_alive() and timer is not threading.current_thread():
-                timer.join()
+        for thread in {*timers, *running}:
+            if thread.is_alive() and thread is not threading.current_thread():
+                thread.join()
 
     def mark(self, team_id: str, session_id: int) -> None:
         with self._lock:
@@ -114,18 +118,26 @@ class BoardRefresher:
         timer.start()
 
     def _on_timer(self, key: Key) -> None:
-        self.quiet(QUIET_WAIT)
+        me = threading.current_thread()
         with self._lock:
-            _, armed_at = self._timers.pop(key, (None, None))
-            now = self.clock.now()
-            if not self._is_due(key, now):
-                if key in self._dirty and armed_at is not None and now > armed_at:
-                    self._arm(key, now)
-                return
+            self._running.add(me)
         try:
+            self.quiet(QUIET_WAIT)
+            with self._lock:
+                if self._stopped:
+                    return
+                _, armed_at = self._timers.pop(key, (None, None))
+                now = self.clock.now()
+                if not self._is_due(key, now):
+                    if key in self._dirty and armed_at is not None and now > armed_at:
+                        self._arm(key, now)
+                    return
             self.flush_due()
         except Exception:
             log.exception("board refresh failed")
+        finally:
+            with self._lock:
+                self._running.discard(me)
 
     def _flush(self, key: Key, now: datetime) -> int:
         try:
