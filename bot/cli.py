@@ -4,6 +4,7 @@ and starts the engine, the scheduler and the Slack connection."""
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -92,6 +93,8 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             print(f"workshop-bot: Slack did not accept SLACK_BOT_TOKEN ({problem}).", file=sys.stderr)
             return 2
     app = build_app(settings, engine, client=client)
+    gc.collect()
+    gc.freeze()  # start-up's objects (Bolt, SQLAlchemy, templates) are never garbage: skip them in collections
     scheduler = start_scheduler(app.deps)  # type: ignore[attr-defined]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

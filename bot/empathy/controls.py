@@ -32,6 +32,10 @@ def register(app: App, deps: Deps, flow: SessionFlow) -> None:
     def control(act: str) -> Any:
         def handle(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
             ack()
+            flow.later(run, body, client)
+
+        def run(body: dict[str, Any], client: WebClient) -> None:
+            """A phase change posts prompts, invitations or the wrap-up: off Bolt's few threads."""
             session, phase_index = load(deps, body, action_value(body))
             user = user_of(body)
             if not is_live(session):

@@ -193,11 +193,15 @@ class SessionFlow:
                 value=str(session.id), style="primary")),
         ])
         for user in store.list_participants(self.deps.engine, team_id=session.team_id, session_id=session.id):
-            try:
-                self.deps.client.chat_postEphemeral(channel=session.channel_id, user=user, text=text,
-                                                    blocks=invite)
-            except SlackApiError as exc:
-                log.info("no ballot invitation for %s: %s", user, exc.response.get("error"))
+            self.later(self._invite, session.channel_id, user, text, invite)
+
+    def _invite(self, channel: str, user: str, text: str, invite: list[dict]) -> None:
+        """One invitation per after-ack task: 50 of them go out side by side, not 50 x Slack's
+        latency one after another while everyone is already clicking Vote."""
+        try:
+            self.deps.client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=invite)
+        except SlackApiError as exc:
+            log.info("no ballot invitation for %s: %s", user, exc.response.get("error"))
 
     def say(self, session: EmpathySession, text: str, **extra: object) -> None:
         """Post in the session's thread; a failure is logged, the session goes on."""
