@@ -188,6 +188,10 @@ def main() -> None:
             for phase in range(1, 7):
                 w.control(ids.NEXT_PHASE, phase=phase)
                 eventually(lambda phase=phase: w.phase_index() == phase + 1)
+            invited = lambda: sum(1 for c in slack.calls_to("chat.postEphemeral")  # noqa: E731
+                                  if ids.OPEN_BALLOT in str(c.args.get("blocks")))
+            eventually(lambda: invited() == 50, timeout=10)  # people vote from their invitation
+            time.sleep(1.1)
             note_ids = [n.id for n in w.notes()]
             cpu_bare -= cpu_seconds(bare_process)
             votes_bare, _ = burst(bare_url, [vote_requests(w, p, n, note_ids) for n, p in enumerate(PEOPLE)])
