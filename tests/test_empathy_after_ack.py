@@ -56,6 +56,17 @@ def test_shutdown_finishes_accepted_work_and_a_failure_does_not_stop_the_rest() 
     assert done == ["first", "saved"]
 
 
+def test_work_accepted_before_shutdown_may_still_add_work_and_none_is_lost() -> None:
+    pool, release, done = busy_pool()
+    pool.submit(lambda: pool.submit(lambda: done.append("invitation")))  # a phase change inviting voters
+    shutting_down = threading.Thread(target=pool.shutdown)
+    shutting_down.start()
+    eventually(lambda: pool._stopped)
+    release.set()
+    shutting_down.join(10)
+    assert done == ["first", "invitation"]
+
+
 def test_work_waits_while_a_request_is_being_acked_then_runs(slack: FakeSlack) -> None:
     """Through a real Bolt app: the count covers a listener until its ack is decided."""
     in_flight, answering, acked = RequestsInFlight(), threading.Event(), threading.Event()

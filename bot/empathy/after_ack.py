@@ -45,6 +45,9 @@ class _Lane:
         for _ in self._threads:
             self._queue.put(None)
 
+    def owns_current_thread(self) -> bool:
+        return threading.current_thread() in self._threads
+
     def join(self) -> None:
         for thread in self._threads:
             if thread is not threading.current_thread():
@@ -70,10 +73,18 @@ class AfterAck:
         self._normal = _Lane(name, normal_threads, holds[1], quiet)
 
     def submit(self, work: Callable[[], None], *, urgent: bool = False) -> None:
+        """Queue `work`. After shutdown only accepted work may add more (a phase change inviting
+        the voters): it runs at once on that thread, so nothing accepted is lost."""
         with self._lock:
-            if self._stopped:
+            if not self._stopped:
+                (self._urgent if urgent else self._normal).put(work)
+                return
+            if not (self._urgent.owns_current_thread() or self._normal.owns_current_thread()):
                 raise RuntimeError("cannot schedule new work after shutdown")
-            (self._urgent if urgent else self._normal).put(work)
+        try:
+            work()
+        except Exception:
+            log.exception("empathy work after the ack failed")
 
     def shutdown(self) -> None:
         """Run everything already accepted, then end the threads."""
