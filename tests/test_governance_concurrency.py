@@ -39,6 +39,21 @@ def _nudged_review_ids(slack: FakeSlack) -> Counter:
     return found
 
 
+def sweep_twice_at_once(bot: Bot) -> None:
+    """Two sweeps released together, as two processes on one database would run them."""
+    barrier = threading.Barrier(2)
+
+    def sweep() -> None:
+        barrier.wait()
+        bot.tick()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
 def test_two_sweeps_in_two_threads_send_each_nudge_once(any_engine: Engine, slack: FakeSlack) -> None:
     clock = FakeClock(MONDAY_NOON_LONDON)
     bot = Bot(slack=slack, engine=any_engine, clock=clock)
@@ -47,17 +62,7 @@ def test_two_sweeps_in_two_threads_send_each_nudge_once(any_engine: Engine, slac
         for n in range(24):
             add_journey(any_engine, name=f"Journey {n}", owner=f"U0OWN{n % 4}", due=clock.now(),
                         created=clock.now())
-        barrier = threading.Barrier(2)
-
-        def sweep() -> None:
-            barrier.wait()
-            bot.tick()
-
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        sweep_twice_at_once(bot)
         sent = _nudged_review_ids(slack)
         assert len(sent) == 24 and set(sent.values()) == {1}
         assert {r.state for r in review_rows(any_engine)} == {"sent"}
@@ -75,17 +80,7 @@ def test_two_sweeps_send_each_owner_one_grouped_review_all_dm(any_engine: Engine
                         created=clock.now())
         assert request_review_of_all(bot.deps, team_id="T0001", by_user_id="U0ADMIN", text="Launch",
                                      now=clock.now()) == (24, 4, 0)
-        barrier = threading.Barrier(2)
-
-        def sweep() -> None:
-            barrier.wait()
-            bot.tick()
-
-        threads = [threading.Thread(target=sweep) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        sweep_twice_at_once(bot)
         for owner in (f"U0OWN{n}" for n in range(4)):
             [dm] = dms(slack, owner)
             metadata = dm["metadata"] if isinstance(dm["metadata"], dict) else json.loads(dm["metadata"])
