@@ -9,17 +9,23 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot import fallbacks, installations
+from bot import fallbacks, installations, outbox, scheduler
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
-from bot.event_dedupe import drop_redelivered_events
-from bot.requests_in_flight import CountedApp, RequestsInFlight
+from bot.empathy import listeners as empathy
+from bot.governance import listeners as governance
+from bot.home import listeners as home
+from bot.live_messages import LiveMessages
+from bot.personas import listeners as personas
+from bot.request_context import request_middleware
 from bot.settings import Settings
-from bot.slack_client import make_web_client
+from bot.slack_client import SlackClients, make_web_client
 from prompts import Prompts
 
-LISTENER_THREADS = 5  # Bolt's default; ours so that stopping can wait for listeners still running
-FEATURES: tuple[str, ...] = ("empathy", "personas", "journeys", "governance", "home")
+# Work after the ack: mostly waiting on Slack (a few hundred ms a call), so many threads are
+# cheap, and a burst of clicks (each opening a modal within its trigger_id's 3 s) needs them.
+AFTER_ACK_THREADS = 64
+FEATURES = (empathy, personas, governance, home)  # registration order: earlier features' listeners win
 
 
 def build_app(
@@ -32,16 +38,16 @@ def build_app(
     """The Bolt app with every feature registered, and its `Deps` at `app.deps`."""
     client = client or make_web_client(settings)
     oauth = installations.oauth_settings(settings, engine)
-    listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt-listener")
-    in_flight = RequestsInFlight()
-    app = CountedApp(
-        in_flight=in_flight,
+    executor = ThreadPoolExecutor(max_workers=AFTER_ACK_THREADS, thread_name_prefix="after-ack")
+    app = App(
         signing_secret=settings.slack_signing_secret or "unset-signing-secret",
         client=client,
         oauth_settings=oauth,
         token_verification_enabled=False,
+        request_verification_enabled=False,  # HTTP mode verifies in bot.http_server, before parsing
+        process_before_response=True,  # handlers only read, write and ack; Slack calls go to `later`
         logger=_bolt_logger(),
-        listener_executor=listeners,
+        listener_executor=executor,
     )
     deps = Deps(
         settings=settings,
@@ -49,15 +55,20 @@ def build_app(
         clock=clock or SystemClock(),
         prompts=Prompts(settings.prompts_dir),
         client=client,
-        in_flight=in_flight,
+        clients=SlackClients(settings, client, oauth.installation_store if oauth else None),
+        executor=executor,
+        scheduler=scheduler.make_scheduler(),
     )
-    app.use(drop_redelivered_events(deps))
-    for feature in _feature_modules():
+    deps.live = LiveMessages(deps)
+    app.use(request_middleware(deps))
+    outbox.register_senders(deps)
+    for feature in FEATURES:
         feature.register(app, deps)
     deps.commands.register(app)
     fallbacks.register(app, deps)
-    # Hooks run newest first: listeners still running finish before the work they queued drains.
-    deps.on_stop.append(lambda: listeners.shutdown(wait=True))
+    # Hooks run newest first: timers stop, then the work already accepted finishes.
+    deps.on_stop.append(lambda: executor.shutdown(wait=True))
+    deps.on_stop.append(lambda: scheduler.stop(deps.scheduler))
     app.deps = deps  # type: ignore[attr-defined]
     return app
 
@@ -74,17 +85,3 @@ def _bolt_logger() -> logging.Logger:
     if not any(isinstance(f, _DropTokenEnvWarning) for f in logger.filters):
         logger.addFilter(_DropTokenEnvWarning())
     return logger
-
-
-def _feature_modules() -> list:
-    """Each feature folder's `listeners` module, in a fixed order (registration order matters)."""
-    import importlib
-
-    modules = []
-    for name in FEATURES:
-        try:
-            modules.append(importlib.import_module(f"bot.{name}.listeners"))
-        except ModuleNotFoundError as exc:
-            if exc.name not in (f"bot.{name}", f"bot.{name}.listeners"):
-                raise
-    return modules

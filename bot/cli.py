@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import scheduler
     from bot.app import build_app
-    from bot.scheduler import start_scheduler
     from bot.slack_client import make_web_client
     from storage.db import make_engine, upgrade
 
@@ -95,7 +95,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     app = build_app(settings, engine, client=client)
     gc.collect()
     gc.freeze()  # start-up's objects (Bolt, SQLAlchemy, templates) are never garbage: skip them in collections
-    scheduler = start_scheduler(app.deps)  # type: ignore[attr-defined]
+    scheduler.start(app.deps)  # type: ignore[attr-defined]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -114,7 +114,6 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             stop.wait()
             handler.close()
     finally:
-        scheduler.shutdown(wait=True)
         app.deps.stop()  # type: ignore[attr-defined]
         engine.dispose()
     log.info("stopped")
@@ -170,17 +169,18 @@ def _export_session(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.empathy.wrapup import export_document
     from prompts import Prompts
-    from storage.db import make_engine, upgrade
+    from storage.db import make_engine, unit_of_work, upgrade
     from storage.empathy import find_session_for_export
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    session = find_session_for_export(engine, session_id=args.id)
-    if session is None:
-        print(f"workshop-bot: no empathy session {args.id}", file=sys.stderr)
-        return 1
-    sys.stdout.write(export_document(engine, Prompts(settings.prompts_dir), session, args.format,
-                                     datetime.now(UTC)))
+    with unit_of_work(engine) as db:
+        session = find_session_for_export(db, session_id=args.id)
+        if session is None:
+            print(f"workshop-bot: no empathy session {args.id}", file=sys.stderr)
+            return 1
+        text = export_document(db, Prompts(settings.prompts_dir), session, args.format, datetime.now(UTC))
+    sys.stdout.write(text)
     return 0
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import blocks
 from prompts import Prompts
+
+if TYPE_CHECKING:
+    from bot.request_context import RequestContext
 
 
 @dataclass(frozen=True)
@@ -26,25 +29,32 @@ class CommandCall:
     name: str
     args: list[str]
     raw_args: str
-    body: dict[str, Any]
     ack: Ack
-    client: WebClient
+    ctx: RequestContext
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return self.ctx.body
+
+    @property
+    def client(self) -> WebClient:
+        return self.ctx.client
 
     @property
     def user_id(self) -> str:
-        return self.body["user_id"]
+        return str(self.body.get("user_id") or "")
 
     @property
     def team_id(self) -> str:
-        return self.body.get("team_id") or ""
+        return self.ctx.team_id
 
     @property
     def channel_id(self) -> str:
-        return self.body.get("channel_id") or ""
+        return str(self.body.get("channel_id") or "")
 
     @property
     def trigger_id(self) -> str:
-        return self.body.get("trigger_id") or ""
+        return self.ctx.trigger_id
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,9 @@ class CommandRouter:
         for command in self.routes:
             app.command(command)(self.dispatch)
 
-    def dispatch(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        command = body["command"]
-        text = (body.get("text") or "").strip()
+    def dispatch(self, ack: Ack, ctx: RequestContext) -> None:
+        command = str(ctx.body.get("command") or "")
+        text = str(ctx.body.get("text") or "").strip()
         try:
             words = shlex.split(text)
         except ValueError:
@@ -81,7 +91,7 @@ class CommandRouter:
             ack(**self.help_message(command, unknown=name if name not in ("", "help") else None))
             return
         raw_args = text[len(words[0]):].strip() if words else ""
-        sub.handler(CommandCall(command, name, words[1:], raw_args, body, ack, client))
+        sub.handler(CommandCall(command, name, words[1:], raw_args, ack, ctx))
 
     def help_message(self, command: str | None = None, *, unknown: str | None = None) -> dict[str, Any]:
         """The ephemeral help: every command the bot knows, with the asked-for one first."""

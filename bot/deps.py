@@ -1,21 +1,28 @@
-"""What every feature's listeners and jobs receive: settings, database, clock, prompts, Slack."""
+"""What every feature's listeners and jobs receive: settings, database, clock, prompts, Slack,
+and the one way to work after an ack (`later`, an executor Bolt shares)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.commands import CommandRouter
-from bot.requests_in_flight import RequestsInFlight
 from bot.review_subjects import ReviewSubject, SubjectChange
 from bot.settings import Settings
+from bot.slack_client import SlackClients
 from prompts import Prompts
+
+if TYPE_CHECKING:
+    from bot.live_messages import LiveMessages
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +34,60 @@ class Deps:
     clock: Clock
     prompts: Prompts
     client: WebClient
+    clients: SlackClients
+    executor: Executor
+    scheduler: BaseScheduler
     commands: CommandRouter = field(init=False)
+    live: LiveMessages = field(init=False)  # messages updated in place (boards, cards), set by build_app
     ticks: dict[str, Callable[[], None]] = field(default_factory=dict)
     subjects: dict[str, ReviewSubject] = field(default_factory=dict)
     on_change: list[Callable[[SubjectChange], None]] = field(default_factory=list)
+    outbox_senders: dict[str, Any] = field(default_factory=dict)  # kind -> bot.outbox.Kind
     conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
     owners: Any = None  # the one bot.governance.owners.OwnerDirectory (users.info cache), made by its first user
     on_stop: list[Callable[[], None]] = field(default_factory=list)
-    in_flight: RequestsInFlight = field(default_factory=RequestsInFlight)
+    _running: int = field(default=0, init=False, repr=False)
+    _idle: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.commands = CommandRouter(self.prompts)
+
+    def __deepcopy__(self, _memo: dict) -> Deps:
+        """Shared by the whole app: a copy (Bolt copies a request's context) is the same Deps."""
+        return self
+
+    def client_for(self, team_id: str) -> WebClient:
+        """The Web API client with `team_id`'s token, for work outside a request."""
+        return self.clients.client_for(team_id)
+
+    def later(self, work: Callable[..., None], /, *args: object, **kwargs: object) -> None:
+        """Run `work(*args, **kwargs)` after the ack, on the executor Bolt also uses; failures are logged.
+
+        What must survive a crash is never only here: it is in the database first (a row, an
+        outbox message), and this is just the quick path to Slack."""
+        def run() -> None:
+            try:
+                work(*args, **kwargs)
+            except Exception:
+                log.exception("work after the ack failed: %s", getattr(work, "__qualname__", work))
+            finally:
+                with self._idle:
+                    self._running -= 1
+                    self._idle.notify_all()
+
+        with self._idle:
+            self._running += 1
+        try:
+            self.executor.submit(run)
+        except RuntimeError:  # shutting down: what is due stays in the database for the next start
+            with self._idle:
+                self._running -= 1
+            log.info("stopping: %s left for the next start", getattr(work, "__qualname__", work))
+
+    def wait_for_later(self, timeout: float) -> bool:
+        """Wait until no work queued with `later` is left (shutdown, tests); True if none is."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._running == 0, timeout)
 
     def stop(self) -> None:
         """Let work queued after acks finish before the database and Slack connection go away.

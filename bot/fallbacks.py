@@ -9,55 +9,70 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 
 from bot.deps import Deps
+from bot.private_reply import tell_user
+from bot.request_context import RequestContext
 
 log = logging.getLogger(__name__)
 ANYTHING = re.compile(".*")
 
 
+def handle_unknown_action(ack: Ack, ctx: RequestContext) -> None:
+    ack()
+    if ctx.action.get("type") == "button" and ctx.action.get("url"):
+        return  # a link button: Slack opened the link, nothing to do
+    ctx.later(tell_ctx, ctx, ctx.deps.prompts.render("errors/stale_action"))
+
+
+def handle_unknown_view(ack: Ack) -> None:
+    ack(response_action="clear")
+
+
+def handle_view_closed(ack: Ack) -> None:
+    ack()
+
+
+def handle_unknown_shortcut(ack: Ack, ctx: RequestContext) -> None:
+    ack()
+    ctx.later(tell_ctx, ctx, ctx.deps.prompts.render("errors/stale_action"))
+
+
+def ignore_other_messages() -> None:
+    """Channel messages no feature wants (most of them): acked, or Slack retries them."""
+
+
+def handle_error(error: Exception, context: BoltContext, body: dict[str, Any]) -> BoltResponse | None:
+    """A listener failed before its ack: nothing it wrote is kept, and the person is told."""
+    log.exception("unhandled error in a listener", exc_info=error)
+    ctx: RequestContext | None = context.get("ctx")
+    if ctx is None:
+        return None
+    ctx.uow.rollback()
+    text = ctx.deps.prompts.render("errors/internal")
+    if ctx.kind == "event_callback":
+        return BoltResponse(status=200, body="")  # a retry would fail the same way
+    if ctx.kind == "view_submission":
+        block = next((b.get("block_id") for b in ctx.view.get("blocks") or []
+                      if isinstance(b, dict) and b.get("type") == "input" and b.get("block_id")), None)
+        if block:
+            return BoltResponse(status=200, body={"response_action": "errors", "errors": {block: text}})
+    if ctx.kind == "command":
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+    ctx.deps.later(tell_ctx, ctx, text)
+    return BoltResponse(status=200, body="")
+
+
 def register(app: App, deps: Deps) -> None:
-    def handle_unknown_action(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        if body.get("actions", [{}])[0].get("type") == "button" and body["actions"][0].get("url"):
-            return
-        tell_user(body, client, respond, deps.prompts.render("errors/stale_action"))
-
-    def handle_unknown_view(ack: Ack) -> None:
-        ack(response_action="clear")
-
-    def handle_unknown_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
-        tell_user(body, client, respond, deps.prompts.render("errors/stale_action"))
-
-    def handle_error(error: Exception, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        log.exception("unhandled error in a listener", exc_info=error)
-        tell_user(body, client, respond, deps.prompts.render("errors/internal"))
-
     app.action(ANYTHING)(handle_unknown_action)
     app.view(ANYTHING)(handle_unknown_view)
-    app.view_closed(ANYTHING)(lambda ack: ack())
+    app.view_closed(ANYTHING)(handle_view_closed)
     app.shortcut(ANYTHING)(handle_unknown_shortcut)
     app.event("message")(ignore_other_messages)
     app.error(handle_error)
 
 
-def ignore_other_messages() -> None:
-    """Channel messages no feature wants (most of them): acked, or Bolt answers 404 and Slack retries."""
+def tell_ctx(ctx: RequestContext, text: str) -> None:
+    tell_user(ctx.body, ctx.client, text)
 
-
-def tell_user(body: dict[str, Any], client: WebClient, respond: Respond | None, text: str) -> None:
-    """Say something only the acting user sees: in place when Slack gave a response_url, else a DM."""
-    user = (body.get("user") or {}).get("id") or body.get("user_id")
-    try:
-        if respond is not None and (body.get("response_url") or body.get("response_urls")):
-            respond(text=text, response_type="ephemeral", replace_original=False)
-        elif user:
-            client.chat_postMessage(channel=user, text=text)
-    except SlackApiError as exc:
-        log.warning("could not tell %s: %s", user, exc.response.get("error"))
-    except OSError as exc:  # the response_url or Slack itself unreachable: nothing more to do
-        log.warning("could not tell %s: %s", user, exc)

@@ -1,72 +1,93 @@
-"""HTTP mode: Bolt's WSGI adapter behind waitress (a production server), plus `/healthz`."""
+"""HTTP mode: Slack's requests served by waitress (a production WSGI server), plus `/healthz`.
+
+The signature is checked here, on the raw bytes, before anything is parsed: a request that is
+not from Slack gets 401 whatever its body (garbage, not UTF-8, 10 MB), with one log line at most,
+never a traceback. A signed body is parsed once, by Bolt's `BoltRequest`, and dispatched; one
+Slack never sends (not a JSON object) gets 400. OAuth's install and redirect pages (plain GETs)
+go to Bolt's own WSGI adapter.
+"""
 
 from __future__ import annotations
 
-import io
-import json
+import hashlib
+import hmac
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
 from waitress.server import create_server
 
 log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+MAX_BODY = 4 * 1024 * 1024  # Slack's largest payloads (a modal's whole state) are a few hundred kB
+MAX_CLOCK_SKEW = 300  # seconds, as Slack documents for the request timestamp
+
+StartResponse = Callable[..., Any]
 
 
 def wsgi_app(app: App, signing_secret: str) -> Callable[..., Iterable[bytes]]:
-    """Slack's routes (/slack/events, and OAuth's install and redirect paths) and a health check.
+    oauth_pages = SlackRequestHandler(app, path=EVENTS_PATH)
+    secret = signing_secret.encode()
 
-    Bolt raises (a 500) on a body it cannot parse; Slack never sends one, so such a request is
-    answered 401 when unsigned and 400 when signed, before Bolt sees it.
-    """
-    slack = SlackRequestHandler(app)
-    verifier = SignatureVerifier(signing_secret)
-
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            return _plain(start_response, "200 OK", "ok")
-        if environ.get("REQUEST_METHOD") == "POST":
-            body = _read_body(environ)
-            if not _parses(body, environ.get("CONTENT_TYPE", "")):
-                headers = {"x-slack-request-timestamp": environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", ""),
-                           "x-slack-signature": environ.get("HTTP_X_SLACK_SIGNATURE", "")}
-                if not verifier.is_valid_request(body, headers):
-                    return _plain(start_response, "401 Unauthorized", "invalid signature")
-                return _plain(start_response, "400 Bad Request", "malformed body")
-        return slack(environ, start_response)
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == "/healthz":
+            return _plain(start_response, 200, "ok")
+        if method == "POST" and path == EVENTS_PATH:
+            return _events(app, secret, environ, start_response)
+        return oauth_pages(environ, start_response)
 
     return application
 
 
-def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
-    start_response(status, [("Content-Type", "text/plain")])
-    return [text.encode()]
-
-
-def _read_body(environ: dict[str, Any]) -> bytes:
-    """Read the body and put it back, so Bolt's adapter can read it again."""
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length) if length > 0 else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
-
-
-def _parses(body: bytes, content_type: str) -> bool:
+def _events(app: App, secret: bytes, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
     try:
-        text = body.decode("utf-8")
-        if content_type.startswith("application/json"):
-            json.loads(text or "{}")
-        elif "payload" in (form := parse_qs(text)):
-            json.loads(form["payload"][0])
-    except (UnicodeDecodeError, ValueError):
-        return False
-    return True
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if not (timestamp.isdigit() and abs(time.time() - int(timestamp)) <= MAX_CLOCK_SKEW and signature):
+        log.warning("refused a request with no valid Slack signature headers")
+        return _plain(start_response, 401, "invalid signature")
+    if not 0 <= length <= MAX_BODY:
+        log.warning("refused a request body of %s bytes", length)
+        return _plain(start_response, 413, "body too large")
+    raw = environ["wsgi.input"].read(length) if length else b""
+    expected = "v0=" + hmac.new(secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+        log.warning("refused a request with a wrong Slack signature")
+        return _plain(start_response, 401, "invalid signature")
+    headers = {key[5:].lower().replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
+    headers["content-type"] = environ.get("CONTENT_TYPE", "")
+    try:
+        request = BoltRequest(body=raw.decode("utf-8"), query=environ.get("QUERY_STRING", ""), headers=headers)
+    except (UnicodeDecodeError, ValueError, TypeError, AttributeError):
+        request = None
+    if request is None or not isinstance(request.body, dict) or not request.body:
+        log.warning("refused a signed request whose body Slack would never send")
+        return _plain(start_response, 400, "malformed body")
+    response = app.dispatch(request)
+    body = response.body.encode() if isinstance(response.body, str) else response.body
+    start_response(_status(response.status), [*((k, v) for k, values in response.headers.items()
+                                                 if k.lower() != "content-length" for v in values),
+                                               ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _status(code: int) -> str:
+    return f"{code} {HTTPStatus(code).phrase}"
+
+
+def _plain(start_response: StartResponse, status: int, text: str) -> list[bytes]:
+    start_response(_status(status), [("Content-Type", "text/plain"), ("Content-Length", str(len(text)))])
+    return [text.encode()]
 
 
 def make_server(app: App, *, host: str, port: int, signing_secret: str, threads: int = 8) -> Any:

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Connections kept open: about one per thread that reads or writes at once (HTTP, listener and
@@ -48,16 +50,40 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def open_session(engine: Engine) -> Session:
+    """A session for one unit of work; rows stay readable after the commit (no reload)."""
+    return Session(engine, expire_on_commit=False)
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One unit of work outside a request (a timer, a job): commit on success, roll back on error."""
+    with open_session(engine) as session:
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+
+def insert_new(db: Session, model: type[SQLModel], rows: list[dict[str, Any]], *,
+               returning: tuple[Any, ...] = ()) -> Any:
+    """INSERT the rows, skipping those a unique key already holds; returns how many are new, or
+    with `returning` (columns) those columns of the new rows.
+
+    One statement, whatever the count: what makes retries and redeliveries idempotent without
+    a read first. (SQLite and PostgreSQL spell ON CONFLICT DO NOTHING alike.)
+    """
+    if not rows:
+        return [] if returning else 0
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(rows).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    if returning:
+        return [tuple(row) for row in db.execute(statement.returning(*returning))]
+    key = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
+    return len(db.execute(statement.returning(*key)).all())  # rowcount is -1 for some drivers
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -1,17 +1,19 @@
-"""Empathy sessions, participants and notes: plain functions, one unit of work each."""
+"""Empathy sessions and their participants: plain functions on the caller's unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.engine import Engine
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
+from storage.db import insert_new
 from storage.models import EmpathySession, Note, Participant, Vote
+from storage.states import NoteVisibility, SessionStatus
 
 
 def create_session(
-    engine: Engine,
+    db: Session,
     *,
     team_id: str,
     channel_id: str,
@@ -27,111 +29,88 @@ def create_session(
     persona_id: int | None = None,
 ) -> EmpathySession:
     row = EmpathySession(
-        persona_id=persona_id,
-        team_id=team_id,
-        channel_id=channel_id,
-        facilitator_id=facilitator_id,
-        subject=subject,
-        goal=goal,
-        canvas=canvas,
-        duration_minutes=duration_minutes,
-        anonymous=anonymous,
-        votes_per_person=votes_per_person,
-        phase_started_at=now,
-        phase_ends_at=phase_ends_at,
-        created_at=now,
+        persona_id=persona_id, team_id=team_id, channel_id=channel_id, facilitator_id=facilitator_id,
+        subject=subject, goal=goal, canvas=canvas, duration_minutes=duration_minutes, anonymous=anonymous,
+        votes_per_person=votes_per_person, phase_started_at=now, phase_ends_at=phase_ends_at, created_at=now,
     )
-    with Session(engine, expire_on_commit=False) as session:
-        session.add(row)
-        session.commit()
+    db.add(row)
+    db.flush()  # the id, for the outbox message that posts its board
     return row
 
 
-def get_session(engine: Engine, *, team_id: str, session_id: int) -> EmpathySession | None:
-    with Session(engine) as session:
-        row = session.get(EmpathySession, session_id)
-        return row if row is not None and row.team_id == team_id else None
+def get_session(db: Session, *, team_id: str, session_id: int) -> EmpathySession | None:
+    row = db.get(EmpathySession, session_id)
+    return row if row is not None and row.team_id == team_id else None
 
 
-def get_session_by_thread(engine: Engine, *, team_id: str, channel_id: str,
-                          thread_ts: str) -> EmpathySession | None:
+def get_session_by_thread(db: Session, *, team_id: str, channel_id: str, thread_ts: str) -> EmpathySession | None:
     """The session whose board message starts the thread `thread_ts` in `channel_id`."""
-    with Session(engine) as session:
-        return session.exec(select(EmpathySession).where(
-            EmpathySession.team_id == team_id, EmpathySession.channel_id == channel_id,
-            EmpathySession.board_ts == thread_ts)).first()
+    return db.exec(select(EmpathySession).where(
+        EmpathySession.team_id == team_id, EmpathySession.channel_id == channel_id,
+        EmpathySession.board_ts == thread_ts)).first()
 
 
-def find_session_for_export(
-    engine: Engine, *, session_id: int, team_id: str | None = None
-) -> EmpathySession | None:
+def find_session_for_export(db: Session, *, session_id: int, team_id: str | None = None) -> EmpathySession | None:
     """For the operator's CLI, which may not know the workspace: filters by team only when given."""
-    with Session(engine) as session:
-        row = session.get(EmpathySession, session_id)
-    if row is None or (team_id is not None and row.team_id != team_id) or row.status == "starting":
+    row = db.get(EmpathySession, session_id)
+    if row is None or (team_id is not None and row.team_id != team_id) or row.status == SessionStatus.STARTING:
         return None
     return row
 
 
-def mark_board_posted(engine: Engine, *, team_id: str, session_id: int, board_ts: str) -> None:
-    """The board is in the channel: the session is running from now on."""
-    with Session(engine) as session:
-        row = session.get(EmpathySession, session_id)
-        if row is not None and row.team_id == team_id:
-            row.board_ts = board_ts
-            row.status = "running"
-            session.add(row)
-            session.commit()
+def mark_board_posted(db: Session, *, team_id: str, session_id: int, board_ts: str, now: datetime,
+                      phase_ends_at: datetime) -> bool:
+    """The board is in the channel: the session runs from now (its first phase starts now)."""
+    result = db.execute(update(EmpathySession).where(
+        EmpathySession.id == session_id, EmpathySession.team_id == team_id,
+        EmpathySession.status == SessionStatus.STARTING,
+    ).values(board_ts=board_ts, status=SessionStatus.RUNNING, phase_started_at=now, phase_ends_at=phase_ends_at))
+    return result.rowcount == 1
 
 
-def delete_session(engine: Engine, *, team_id: str, session_id: int) -> None:
+def delete_session(db: Session, *, team_id: str, session_id: int) -> None:
     """Remove a session that never got its board posted, so nothing half-created is left."""
-    with Session(engine) as session:
-        row = session.get(EmpathySession, session_id)
-        if row is not None and row.team_id == team_id:
-            session.delete(row)
-            session.commit()
+    row = get_session(db, team_id=team_id, session_id=session_id)
+    if row is not None and row.status == SessionStatus.STARTING:
+        db.delete(row)
 
 
-def list_participants(engine: Engine, *, team_id: str, session_id: int) -> list[str]:
-    with Session(engine) as session:
-        return list(
-            session.exec(
-                select(Participant.user_id)
-                .where(Participant.team_id == team_id, Participant.session_id == session_id)
-                .order_by(Participant.joined_at)
-            ).all()
-        )
+def join(db: Session, *, team_id: str, session_id: int, user_id: str, now: datetime) -> bool:
+    """Add a participant; False when they had already joined (one statement either way)."""
+    return insert_new(db, Participant, [{"team_id": team_id, "session_id": session_id, "user_id": user_id,
+                                         "joined_at": now}]) == 1
 
 
-def list_recent_sessions(engine: Engine, *, team_id: str, limit: int = 10) -> list[EmpathySession]:
-    with Session(engine) as session:
-        return list(
-            session.exec(
-                select(EmpathySession)
-                .where(EmpathySession.team_id == team_id, EmpathySession.status != "starting")
-                .order_by(EmpathySession.created_at.desc())  # type: ignore[attr-defined]
-                .limit(limit)
-            ).all()
-        )
+def list_participants(db: Session, *, team_id: str, session_id: int) -> list[str]:
+    return list(db.exec(
+        select(Participant.user_id)
+        .where(Participant.team_id == team_id, Participant.session_id == session_id)
+        .order_by(Participant.joined_at, Participant.id)
+    ).all())
 
 
-def top_notes_by_quadrant(
-    engine: Engine, *, team_id: str, session_id: int, per_quadrant: int = 5
-) -> dict[str, list[str]]:
+def list_recent_sessions(db: Session, *, team_id: str, limit: int = 10) -> list[EmpathySession]:
+    return list(db.exec(
+        select(EmpathySession)
+        .where(EmpathySession.team_id == team_id, EmpathySession.status != SessionStatus.STARTING)
+        .order_by(EmpathySession.created_at.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all())
+
+
+def top_notes_by_quadrant(db: Session, *, team_id: str, session_id: int, per_quadrant: int = 5) -> dict[str, list[str]]:
     """Visible notes per quadrant, most-voted first (ties: oldest first).
 
     What a session "found": the summary, the canvas image and the persona prefill all read it.
     """
     votes = func.coalesce(func.sum(Vote.count), 0)
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Note.quadrant, Note.text, votes)
-            .outerjoin(Vote, Vote.note_id == Note.id)
-            .where(Note.team_id == team_id, Note.session_id == session_id, Note.hidden == False)  # noqa: E712
-            .group_by(Note.id, Note.quadrant, Note.text, Note.created_at)
-            .order_by(votes.desc(), Note.created_at, Note.id)
-        ).all()
+    rows = db.exec(
+        select(Note.quadrant, Note.text, votes)
+        .outerjoin(Vote, Vote.note_id == Note.id)
+        .where(Note.team_id == team_id, Note.session_id == session_id, Note.visibility == NoteVisibility.VISIBLE)
+        .group_by(Note.id, Note.quadrant, Note.text, Note.created_at)
+        .order_by(votes.desc(), Note.created_at, Note.id)
+    ).all()
     found: dict[str, list[str]] = {}
     for quadrant, text, _ in rows:
         bucket = found.setdefault(quadrant, [])

@@ -1,4 +1,4 @@
-"""Sticky notes and participants of empathy sessions: plain functions, one unit of work each.
+"""Sticky notes of empathy sessions: plain functions on the caller's unit of work.
 
 Notes carry a `source_key` (the modal view and line, or the thread message and line) that is
 unique per session, so a retried submission or a redelivered event never adds a note twice.
@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from storage.models import EmpathySession, Note, Participant, Vote
+from storage.db import insert_new
+from storage.empathy import join
+from storage.models import EmpathySession, Note, Vote
+from storage.states import NoteVisibility
 
 
 @dataclass(frozen=True)
@@ -25,119 +26,77 @@ class VotedNote:
     quadrant: str
     text: str
     author_id: str
-    hidden: bool
+    visibility: NoteVisibility
     votes: int
 
-
-def join(engine: Engine, *, team_id: str, session_id: int, user_id: str, now: datetime) -> bool:
-    """Add a participant; False when they had already joined."""
-    with Session(engine) as session:
-        exists = session.exec(select(Participant.id).where(
-            Participant.session_id == session_id, Participant.user_id == user_id)).first()
-        if exists is not None:
-            return False
-        session.add(Participant(team_id=team_id, session_id=session_id, user_id=user_id, joined_at=now))
-        try:
-            session.commit()
-        except IntegrityError:
-            return False
-    return True
+    @property
+    def hidden(self) -> bool:
+        return self.visibility == NoteVisibility.HIDDEN
 
 
 def add_notes(
-    engine: Engine, *, team_id: str, session_id: int, author_id: str, quadrant: str,
+    db: Session, *, team_id: str, session_id: int, author_id: str, quadrant: str,
     texts: list[tuple[str, str]], now: datetime,
 ) -> int:
     """Add `(source_key, text)` notes, skipping keys already stored; joins the author and records
-    the activity (for the idle hint). Returns how many notes are new."""
-    def note(source_key: str, text: str) -> Note:
-        return Note(team_id=team_id, session_id=session_id, quadrant=quadrant, text=text, author_id=author_id,
-                    source_key=source_key, created_at=now, updated_at=now)
-
-    with Session(engine) as session:  # the usual case, all new: one transaction
-        session.add_all([note(key, text) for key, text in texts])
-        try:
-            session.commit()
-            added = len(texts)
-        except IntegrityError:
-            session.rollback()
-            added = -1
-    if added < 0:  # a retry: keep only the notes not stored yet
-        added = 0
-        for source_key, text in texts:
-            with Session(engine) as session:
-                session.add(note(source_key, text))
-                try:
-                    session.commit()
-                    added += 1
-                except IntegrityError:
-                    session.rollback()
-    join(engine, team_id=team_id, session_id=session_id, user_id=author_id, now=now)
-    if added:
-        with Session(engine) as session:
-            session.exec(update(EmpathySession)  # type: ignore[call-overload]
-                         .where(EmpathySession.id == session_id, EmpathySession.team_id == team_id)
-                         .values(last_note_at=now, idle_nudged=False))
-            session.commit()
+    the activity (for the idle hint). Three statements whatever the count; returns how many are new."""
+    added = insert_new(db, Note, [
+        {"team_id": team_id, "session_id": session_id, "quadrant": quadrant, "text": text,
+         "author_id": author_id, "visibility": NoteVisibility.VISIBLE, "source_key": source_key,
+         "created_at": now, "updated_at": now}
+        for source_key, text in texts])
+    join(db, team_id=team_id, session_id=session_id, user_id=author_id, now=now)
+    db.execute(update(EmpathySession)
+               .where(EmpathySession.id == session_id, EmpathySession.team_id == team_id)
+               .values(last_note_at=now, idle_nudged=False))
     return added
 
 
-def get_note(engine: Engine, *, team_id: str, note_id: int) -> Note | None:
-    with Session(engine) as session:
-        row = session.get(Note, note_id)
-        return row if row is not None and row.team_id == team_id else None
+def get_note(db: Session, *, team_id: str, note_id: int) -> Note | None:
+    row = db.get(Note, note_id)
+    return row if row is not None and row.team_id == team_id else None
 
 
-def update_note_text(engine: Engine, *, team_id: str, note_id: int, author_id: str, text: str,
-                     now: datetime) -> bool:
+def update_note_text(db: Session, *, team_id: str, note_id: int, author_id: str, text: str, now: datetime) -> bool:
     """Only the author may change a note."""
-    with Session(engine) as session:
-        result = session.exec(update(Note)  # type: ignore[call-overload]
-                              .where(Note.id == note_id, Note.team_id == team_id, Note.author_id == author_id)
-                              .values(text=text, updated_at=now))
-        session.commit()
-        return result.rowcount == 1
+    result = db.execute(update(Note)
+                        .where(Note.id == note_id, Note.team_id == team_id, Note.author_id == author_id)
+                        .values(text=text, updated_at=now))
+    return result.rowcount == 1
 
 
-def delete_note(engine: Engine, *, team_id: str, note_id: int, author_id: str) -> bool:
+def delete_note(db: Session, *, team_id: str, note_id: int, author_id: str) -> bool:
     """Only the author may delete a note; its votes go with it."""
-    with Session(engine) as session:
-        note = session.get(Note, note_id)
-        if note is None or note.team_id != team_id or note.author_id != author_id:
-            return False
-        session.exec(delete(Vote).where(Vote.note_id == note_id))  # type: ignore[call-overload]
-        session.delete(note)
-        session.commit()
-        return True
+    note = get_note(db, team_id=team_id, note_id=note_id)
+    if note is None or note.author_id != author_id:
+        return False
+    db.execute(delete(Vote).where(Vote.note_id == note_id))  # type: ignore[arg-type]
+    db.delete(note)
+    return True
 
 
-def set_hidden(engine: Engine, *, team_id: str, session_id: int, note_id: int, hidden: bool) -> bool:
+def set_visibility(db: Session, *, team_id: str, session_id: int, note_id: int, visibility: NoteVisibility) -> bool:
     """Moderation by the facilitator (checked by the caller): hidden notes count nowhere."""
-    with Session(engine) as session:
-        result = session.exec(update(Note)  # type: ignore[call-overload]
-                              .where(Note.id == note_id, Note.team_id == team_id,
-                                     Note.session_id == session_id)
-                              .values(hidden=hidden))
-        session.commit()
-        return result.rowcount == 1
+    result = db.execute(update(Note)
+                        .where(Note.id == note_id, Note.team_id == team_id, Note.session_id == session_id)
+                        .values(visibility=visibility))
+    return result.rowcount == 1
 
 
 def list_voted_notes(
-    engine: Engine, *, team_id: str, session_id: int, include_hidden: bool = False,
-    author_id: str | None = None,
+    db: Session, *, team_id: str, session_id: int, include_hidden: bool = False, author_id: str | None = None,
 ) -> list[VotedNote]:
     """Notes with their vote totals, most-voted first (ties: oldest first)."""
     votes = func.coalesce(func.sum(Vote.count), 0)
     query = (
-        select(Note.id, Note.quadrant, Note.text, Note.author_id, Note.hidden, votes)
+        select(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, votes)
         .outerjoin(Vote, Vote.note_id == Note.id)
         .where(Note.team_id == team_id, Note.session_id == session_id)
-        .group_by(Note.id, Note.quadrant, Note.text, Note.author_id, Note.hidden, Note.created_at)
+        .group_by(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, Note.created_at)
         .order_by(votes.desc(), Note.created_at, Note.id)
     )
     if not include_hidden:
-        query = query.where(Note.hidden == False)  # noqa: E712
+        query = query.where(Note.visibility == NoteVisibility.VISIBLE)
     if author_id is not None:
         query = query.where(Note.author_id == author_id)
-    with Session(engine) as session:
-        return [VotedNote(*row) for row in session.exec(query).all()]
+    return [VotedNote(*row) for row in db.exec(query).all()]

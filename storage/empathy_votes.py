@@ -4,31 +4,20 @@ submission sets the same state again instead of adding votes."""
 from __future__ import annotations
 
 from sqlalchemy import delete
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from storage.models import Note, Vote
+from storage.states import NoteVisibility
 
 
 class BallotError(ValueError):
     """The ballot breaks a rule (budget, per-note cap, unknown note); nothing was stored."""
 
 
-def get_ballot(engine: Engine, *, team_id: str, session_id: int, user_id: str) -> dict[int, int]:
-    with Session(engine) as session:
-        rows = session.exec(select(Vote.note_id, Vote.count).where(
-            Vote.team_id == team_id, Vote.session_id == session_id, Vote.user_id == user_id)).all()
+def get_ballot(db: Session, *, team_id: str, session_id: int, user_id: str) -> dict[int, int]:
+    rows = db.exec(select(Vote.note_id, Vote.count).where(
+        Vote.team_id == team_id, Vote.session_id == session_id, Vote.user_id == user_id)).all()
     return {note_id: count for note_id, count in rows if count}
-
-
-def set_ballot(*args: object, **kwargs: object) -> int:
-    """Replace a ballot and return the votes the user has spent in all; two concurrent
-    submissions of one user may collide once, so retry once."""
-    try:
-        return _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
-    except IntegrityError:
-        return _set_ballot(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def counts_fit(votes: dict[int, int], *, kept: int, budget: int, per_note: int) -> bool:
@@ -47,45 +36,27 @@ def check_counts(votes: dict[int, int], *, kept: int, budget: int, per_note: int
         raise BallotError("budget")
 
 
-def check_ballot(
-    engine: Engine, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int], budget: int,
+def set_ballot(
+    db: Session, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int], budget: int,
     per_note: int,
-) -> None:
-    """Raise BallotError if `votes` would break a rule; reads only (cheap enough before an ack)."""
-    with Session(engine) as session:
-        _check(session, team_id=team_id, session_id=session_id, user_id=user_id, votes=votes, budget=budget,
-               per_note=per_note)
+) -> int:
+    """Replace the user's votes on the notes in `votes` (other notes keep theirs) after checking
+    every rule against the database; returns the votes the user has spent in all.
 
-
-def _check(session: Session, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int], budget: int,
-           per_note: int) -> int:
-    """Raise BallotError for a broken rule; else return the votes the user keeps on other notes."""
-    valid = set(session.exec(select(Note.id).where(
-        Note.team_id == team_id, Note.session_id == session_id, Note.hidden == False,  # noqa: E712
+    Raises BallotError (and writes nothing) when a rule is broken."""
+    valid = set(db.exec(select(Note.id).where(
+        Note.team_id == team_id, Note.session_id == session_id, Note.visibility == NoteVisibility.VISIBLE,
         Note.id.in_(list(votes)))).all())  # type: ignore[union-attr]
     if set(votes) - valid:
         raise BallotError("unknown_note")
-    kept = session.exec(select(func.coalesce(func.sum(Vote.count), 0)).where(
+    kept = db.exec(select(func.coalesce(func.sum(Vote.count), 0)).where(
         Vote.session_id == session_id, Vote.user_id == user_id,
         Vote.note_id.not_in(list(votes)))).one()  # type: ignore[attr-defined]
     check_counts(votes, kept=kept, budget=budget, per_note=per_note)
-    return kept
-
-
-def _set_ballot(
-    engine: Engine, *, team_id: str, session_id: int, user_id: str, votes: dict[int, int],
-    budget: int, per_note: int,
-) -> int:
-    """Replace the user's votes on the notes in `votes` (other notes keep theirs), atomically."""
-    with Session(engine) as session:
-        kept = _check(session, team_id=team_id, session_id=session_id, user_id=user_id, votes=votes,
-                      budget=budget, per_note=per_note)
-        session.exec(delete(Vote).where(  # type: ignore[call-overload]
-            Vote.session_id == session_id, Vote.user_id == user_id,
-            Vote.note_id.in_(list(votes))))  # type: ignore[attr-defined]
-        for note_id, count in votes.items():
-            if count:
-                session.add(Vote(team_id=team_id, session_id=session_id, note_id=note_id,
-                                 user_id=user_id, count=count))
-        session.commit()
+    db.execute(delete(Vote).where(  # type: ignore[arg-type]
+        Vote.session_id == session_id, Vote.user_id == user_id, Vote.note_id.in_(list(votes))))  # type: ignore[attr-defined]
+    chosen = [Vote(team_id=team_id, session_id=session_id, note_id=note_id, user_id=user_id, count=count)
+              for note_id, count in votes.items() if count]
+    db.add_all(chosen)
+    db.flush()
     return kept + sum(votes.values())

@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.states import NoteVisibility, OutboxState, ReviewState, SessionStatus, StrEnumColumn
+
 
 def _json_list() -> object:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -19,6 +21,10 @@ def _json_list() -> object:
 
 def _long_text(default: str = "") -> object:
     return Field(default=default, sa_column=Column(Text, nullable=False))
+
+
+def _state(enum_type: type, default: object) -> object:
+    return Field(default=default, sa_column=Column(StrEnumColumn(enum_type), nullable=False))
 
 
 class EmpathySession(SQLModel, table=True):
@@ -47,7 +53,7 @@ class EmpathySession(SQLModel, table=True):
     warned: bool = False
     idle_nudged: bool = False
     last_note_at: datetime | None = None
-    status: str = "starting"
+    status: SessionStatus = _state(SessionStatus, SessionStatus.STARTING)
     created_at: datetime
     finished_at: datetime | None = None
 
@@ -73,7 +79,7 @@ class Note(SQLModel, table=True):
     quadrant: str
     text: str = _long_text()
     author_id: str
-    hidden: bool = False
+    visibility: NoteVisibility = _state(NoteVisibility, NoteVisibility.VISIBLE)
     stage_id: int | None = Field(default=None, foreign_key="stage.id")
     source_key: str | None = None
     created_at: datetime
@@ -225,7 +231,7 @@ class Review(SQLModel, table=True):
     reason: str
     detail: str = ""
     due_at: datetime
-    state: str = "pending"
+    state: ReviewState = _state(ReviewState, ReviewState.PENDING)
     channel_id: str | None = None
     message_ts: str | None = None
     sent_at: datetime | None = None
@@ -260,3 +266,34 @@ class ProcessedEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True)
     team_id: str
     received_at: datetime = Field(index=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack post a state change requires, written in the same transaction as the change.
+
+    Sent after the commit and retried until Slack takes it; `key` makes enqueueing idempotent
+    (the same phase prompt is queued once however often its transition is retried), and the
+    claim (`state`, `claimed_at`) makes sending exactly-once across threads and replicas.
+    """
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        UniqueConstraint("team_id", "key"),
+        Index("ix_outbox_message_due", "state", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str
+    key: str
+    kind: str
+    lane: str = ""
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: OutboxState = _state(OutboxState, OutboxState.PENDING)
+    due_at: datetime
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    channel_id: str | None = None
+    message_ts: str | None = None
+    last_error: str = ""
+    created_at: datetime

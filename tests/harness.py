@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.engine import Engine
 
+from bot import scheduler
 from bot.app import build_app
 from bot.http_server import make_server, stop_server
 from bot.scheduler import run_due_work
@@ -85,6 +86,7 @@ class Bot:
         self.settings = make_settings(slack, **settings)
         self.app: App = build_app(self.settings, engine, client=make_web_client(self.settings), clock=clock)
         self.deps = self.app.deps  # type: ignore[attr-defined]
+        scheduler.start(self.deps, tick=False)  # one-off jobs (board refreshes) run; tests tick by hand
         self._server = make_server(self.app, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -103,8 +105,21 @@ class Bot:
         return self.socket
 
     def tick(self) -> None:
-        """Run the due work the scheduler would run, at the fake clock's time."""
+        """Run the due work the scheduler would run, at the fake clock's time, and let what it
+        started (posts, board refreshes) finish."""
         run_due_work(self.deps)
+        self.settle()
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until nothing started by a request or a tick is still going: work after acks,
+        outbox messages sent right after their commit, board and card refreshes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            quiet = self.deps.wait_for_later(max(0.0, deadline - time.monotonic())) and self.deps.live.idle()
+            if quiet and self.deps.wait_for_later(0):
+                return
+            assert time.monotonic() < deadline, "the bot did not settle"
+            time.sleep(0.01)
 
     def close(self) -> None:
         if self._socket_handler is not None:

@@ -156,11 +156,12 @@ class Workshop:
         return self.submit_ballot(user, view, values, wait=wait)
 
     def submit_ballot(self, user: str, view: dict[str, Any], values: dict[str, Any], *, wait: bool = True) -> Any:
-        saved = len(self.ephemerals(user))
+        """The answer is the ballot's next state: inline errors, or the "saved" view (votes are in
+        the database before it comes back)."""
         answer = self.bot.http.interactive(payloads.view_submission(
             ids.BALLOT_MODAL, values, private_metadata=view["private_metadata"], user=user, view_id=view["id"]))
-        if wait and not answer.body_text:
-            eventually(lambda: len(self.ephemerals(user)) > saved)
+        if wait:
+            assert answer.json()["response_action"] == "update", answer.body_text
         return answer
 
     def settle(self) -> None:

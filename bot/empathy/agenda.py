@@ -8,6 +8,7 @@ updated canvas (Dave Gray) adds see and hear.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 CANVASES: dict[str, tuple[str, ...]] = {
     "classic": ("says", "thinks", "does", "feels", "pains", "gains"),
@@ -16,10 +17,22 @@ CANVASES: dict[str, tuple[str, ...]] = {
 MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 10, 120, 30
 
 
+class PhaseKind(StrEnum):
+    INTRO = "intro"
+    SECTION = "section"
+    VOTE = "vote"
+    WRAPUP = "wrapup"
+
+    @property
+    def writing(self) -> bool:
+        """Notes can be added (the intro too: people jot down what they already know)."""
+        return self in (PhaseKind.INTRO, PhaseKind.SECTION)
+
+
 @dataclass(frozen=True)
 class Phase:
     key: str
-    kind: str  # "intro" | "section" | "vote" | "wrapup"
+    kind: PhaseKind
     seconds: int
 
 
@@ -31,10 +44,10 @@ def build_agenda(canvas: str, minutes: int) -> list[Phase]:
     sections = CANVASES[canvas]
     each = (total - intro - vote - wrapup) // len(sections)
     return [
-        Phase("intro", "intro", intro),
-        *(Phase(key, "section", each) for key in sections),
-        Phase("vote", "vote", vote),
-        Phase("wrapup", "wrapup", wrapup),
+        Phase("intro", PhaseKind.INTRO, intro),
+        *(Phase(key, PhaseKind.SECTION, each) for key in sections),
+        Phase("vote", PhaseKind.VOTE, vote),
+        Phase("wrapup", PhaseKind.WRAPUP, wrapup),
     ]
 
 

@@ -134,3 +134,12 @@ def read_ballot(values: dict, per_note: int) -> dict[int, int]:
             continue
         votes[note_id] = min(max(count, 0), per_note)
     return votes
+
+
+def build_saved(prompts: Prompts, *, spent: int, votes: int) -> dict:
+    """What the ballot becomes once saved: the count, and how to change it (no second call to
+    Slack: it is the answer to the submission itself)."""
+    return blocks.modal(callback_id=ids.BALLOT_SAVED_MODAL, title=_t(prompts, "saved_title"),
+                        close=_t(prompts, "close"),
+                        blocks=[blocks.section(_t(prompts, "saved", spent=spent, votes=votes)),
+                                blocks.context(_t(prompts, "saved_hint"))])

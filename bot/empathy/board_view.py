@@ -15,10 +15,11 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 
 from bot import blocks
 from bot.empathy import ids
-from bot.empathy.agenda import CANVASES, build_agenda, phase_at
+from bot.empathy.agenda import CANVASES, PhaseKind, build_agenda, phase_at
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
+from storage.states import SessionStatus
 
 BOARD = "empathy/board"
 NOTES_PER_SECTION = 3
@@ -72,7 +73,7 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
     by_section: dict[str, list[VotedNote]] = {key: [] for key in sections}
     for note in state.notes:
         by_section.setdefault(note.quadrant, []).append(note)
-    live = session.status in ("running", "paused")
+    live = session.status.live or session.status == SessionStatus.STARTING  # the first board runs
     shown_people = state.participants[:PARTICIPANTS_SHOWN]
     out = [
         blocks.header(t("heading", subject=session.subject)),
@@ -99,11 +100,11 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
     out.append(blocks.divider())
     value = str(session.id)
     people = []
-    if live and phase.kind != "wrapup":
+    if live and phase.kind != PhaseKind.WRAPUP:
         people += [blocks.button(t("join"), ids.JOIN, value=value, style="primary")]
-    if live and phase.kind in ("intro", "section"):
+    if live and phase.kind.writing:
         people.append(blocks.button(t("add_note"), ids.ADD_NOTE, value=value))
-    if live and phase.kind == "vote":
+    if live and phase.kind == PhaseKind.VOTE:
         people.append(blocks.button(t("vote"), ids.OPEN_BALLOT, value=value, style="primary"))
     people += [blocks.button(t("my_notes"), ids.MY_NOTES, value=value),
                blocks.button(t("all_notes"), ids.ALL_NOTES, value=value)]
@@ -120,7 +121,8 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
         out.append(blocks.actions(
             blocks.button(t("next_phase"), ids.NEXT_PHASE, value=control),
             blocks.button(t("extend"), ids.EXTEND, value=control),
-            blocks.button(t("resume" if session.status == "paused" else "pause"), ids.PAUSE, value=control),
+            blocks.button(t("resume" if session.status == SessionStatus.PAUSED else "pause"), ids.PAUSE,
+                          value=control),
             end,
             block_id=f"facilitator_controls:{session.id}",
         ))

@@ -84,9 +84,12 @@ def list_metadata(session_id: int, mine: bool, page: int) -> str:
     return f"{session_id}:{int(mine)}:{page}"
 
 
-def parse_list_metadata(value: str) -> tuple[int, bool, int]:
-    session_id, mine, page = value.split(":")
-    return int(session_id), mine == "1", int(page)
+def parse_list_metadata(value: str) -> tuple[int, bool, int] | None:
+    """(session, mine, page) from `list_metadata`; None for anything Slack would not echo back."""
+    parts = value.split(":")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) < 12 for p in parts):
+        return None
+    return int(parts[0]), parts[1] == "1", int(parts[2])
 
 
 def build_notes_modal(

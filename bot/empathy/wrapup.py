@@ -1,81 +1,111 @@
-"""Wrap-up side effects: the summary and canvas image in the thread, and exports on demand.
+"""The wrap-up: the summary and the canvas image in the thread (outbox senders), and exports.
 
-Called by the session flow only after it won the transition into the wrap-up (or the End), so
-the summary is posted once. The image goes up with `files_upload_v2` into the session thread.
+Queued by the session flow when it wins the move into the wrap-up (or the End), so each is sent
+once; both are rendered when sent, from what the database holds then.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from bot import outbox
+from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.empathy import summary_view
+from bot.empathy.interaction import load, tell
 from bot.render import empathy_export
 from bot.render.empathy_canvas import render_canvas
+from bot.request_context import RequestContext
 from prompts import Prompts
 from storage import empathy as store
 from storage import empathy_notes as notes_store
+from storage.db import unit_of_work
 from storage.models import EmpathySession
+from storage.states import SessionStatus
 
-log = logging.getLogger(__name__)
 SUMMARY = summary_view.SUMMARY
 
 
-def outcome(deps: Deps, session: EmpathySession) -> summary_view.Outcome:
-    return outcome_at(deps.engine, session, deps.clock.now())
-
-
-def outcome_at(engine: Engine, session: EmpathySession, now: datetime) -> summary_view.Outcome:
+def outcome_at(db: Session, session: EmpathySession, now: datetime) -> summary_view.Outcome:
     end = session.finished_at or now
     return summary_view.Outcome(
         session=session,
-        notes=notes_store.list_voted_notes(engine, team_id=session.team_id, session_id=session.id),
-        participants=store.list_participants(engine, team_id=session.team_id, session_id=session.id),
+        notes=notes_store.list_voted_notes(db, team_id=session.team_id, session_id=session.id),
+        participants=store.list_participants(db, team_id=session.team_id, session_id=session.id),
         minutes=max(0, round((end - session.created_at).total_seconds() / 60)),
     )
 
 
-def post_summary(deps: Deps, session: EmpathySession) -> None:
-    found = outcome(deps, session)
-    client = deps.client
-    try:
-        client.chat_postMessage(channel=session.channel_id, thread_ts=session.board_ts,
-                                blocks=summary_view.build_summary(deps.prompts, found),
-                                text=deps.prompts.part(SUMMARY, "fallback", subject=session.subject))
-    except SlackApiError as exc:
-        log.warning("summary of session %s not posted: %s", session.id, exc.response.get("error"))
-    title = deps.prompts.part(SUMMARY, "image_title", subject=session.subject)
+def _load(deps: Deps, delivery: outbox.Delivery) -> summary_view.Outcome | None:
+    with unit_of_work(deps.engine) as db:
+        session = store.get_session(db, team_id=delivery.team_id, session_id=int(delivery.payload["session_id"]))
+        return outcome_at(db, session, deps.clock.now()) if session is not None else None
+
+
+def send_summary(deps: Deps, client: WebClient, delivery: outbox.Delivery) -> tuple[str, str] | None:
+    found = _load(deps, delivery)
+    if found is None:
+        return None
+    session = found.session
+    return outbox.post(deps, client, outbox.Delivery(delivery.id, delivery.team_id, {
+        "channel": session.channel_id, "thread_ts": session.board_ts,
+        "blocks": summary_view.build_summary(deps.prompts, found),
+        "text": deps.prompts.part(SUMMARY, "fallback", subject=session.subject)},
+        delivery.retry, delivery.queued_at))
+
+
+def send_canvas(deps: Deps, client: WebClient, delivery: outbox.Delivery) -> tuple[str, str] | None:
+    """The empathy map as a PNG; a retry may upload it twice (Slack keeps no id to look for)."""
+    found = _load(deps, delivery)
+    if found is None:
+        return None
+    session = found.session
     png = render_canvas(title=session.subject, goal=session.goal,
                         sections=summary_view.canvas_sections(deps.prompts, found))
-    try:
-        client.files_upload_v2(channel=session.channel_id, thread_ts=session.board_ts, content=png,
-                               filename=f"empathy-map-{session.id}.png", title=title)
-    except SlackApiError as exc:
-        log.warning("canvas of session %s not uploaded: %s", session.id, exc.response.get("error"))
+    client.files_upload_v2(channel=session.channel_id, thread_ts=session.board_ts, content=png,
+                           filename=f"empathy-map-{session.id}.png",
+                           title=deps.prompts.part(SUMMARY, "image_title", subject=session.subject))
+    return None
 
 
-def export_text(deps: Deps, session: EmpathySession, fmt: str) -> str:
-    return export_document(deps.engine, deps.prompts, session, fmt, deps.clock.now())
-
-
-def export_document(engine: Engine, prompts: Prompts, session: EmpathySession, fmt: str, now: datetime) -> str:
+# -- exports -----------------------------------------------------------------------------------
+def export_document(db: Session, prompts: Prompts, session: EmpathySession, fmt: str, now: datetime) -> str:
     """The session as Markdown or JSON; the CLI calls this without a Slack connection."""
-    found = outcome_at(engine, session, now)
+    found = outcome_at(db, session, now)
     document = empathy_export.build_export(prompts, session=session, notes=found.notes,
                                            participants=found.participants)
     return empathy_export.render(prompts, document, fmt)
 
 
-def send_export(deps: Deps, client: WebClient, session: EmpathySession, *, user_id: str, fmt: str) -> None:
-    """Upload the export into the user's DM with the bot (private, and out of the channel's way)."""
-    dm = client.conversations_open(users=user_id)["channel"]["id"]
-    client.files_upload_v2(
-        channel=dm, content=export_text(deps, session, fmt).encode(),
-        filename=f"empathy-map-{session.id}.{fmt}",
-        title=deps.prompts.part(SUMMARY, "export_comment", subject=session.subject),
-    )
+def handle_export(ack: Ack, ctx: RequestContext) -> None:
+    session, _ = load(ctx, ctx.value.split(":")[0])
+    _export(ctx, session, ctx.value.rpartition(":")[2])
+    ack()
+
+
+def handle_export_command(call: CommandCall) -> None:
+    raw = call.args[0] if call.args else ""
+    session, _ = load(call.ctx, raw)
+    _export(call.ctx, session, call.args[1] if len(call.args) > 1 else "md", channel=call.channel_id)
+    call.ack()
+
+
+def _export(ctx: RequestContext, session: EmpathySession | None, fmt: str, *, channel: str = "") -> None:
+    t = ctx.deps.prompts.part
+    if session is None or session.status == SessionStatus.STARTING or fmt not in empathy_export.FORMATS:
+        tell(ctx, t(SUMMARY, "export_not_found"), channel=channel)
+        return
+    text = export_document(ctx.db, ctx.deps.prompts, session, fmt, ctx.now())
+    ctx.later(send_export, ctx, session, text, fmt)
+    tell(ctx, t(SUMMARY, "exported", format=t(SUMMARY, "format_name", fmt=fmt)), channel=channel)
+
+
+def send_export(ctx: RequestContext, session: EmpathySession, text: str, fmt: str) -> None:
+    """Upload the export into the person's DM with the bot (private, and out of the channel's way)."""
+    dm = ctx.client.conversations_open(users=ctx.user_id)["channel"]["id"]
+    ctx.client.files_upload_v2(channel=dm, content=text.encode(), filename=f"empathy-map-{session.id}.{fmt}",
+                               title=ctx.deps.prompts.part(SUMMARY, "export_comment", subject=session.subject))

@@ -17,9 +17,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.fallbacks import tell_user
 from bot.governance import groups, ids, views
 from bot.governance.owners import OwnerDirectory
+from bot.private_reply import tell_user
 from bot.review_subjects import ReviewSubject, SubjectInfo
 from storage import reviews as store
 from storage.models import Review
@@ -47,7 +47,7 @@ class ReviewAction:
         return int(raw) if raw.isdigit() else None
 
     def say(self, macro: str, **context: object) -> None:
-        tell_user(self.body, self.client, self.respond, self.deps.prompts.part(ERRORS, macro, **context))
+        tell_user(self.body, self.client, self.deps.prompts.part(ERRORS, macro, **context))
 
     def load(self) -> bool:
         """Find the review and check the clicker may act on it; answer them if not."""

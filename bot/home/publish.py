@@ -15,6 +15,7 @@ from bot.home.views import HomeData, build_home
 from bot.review_subjects import SubjectChange, SubjectInfo
 from storage import empathy as sessions
 from storage import review_queries as queries
+from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ class HomePublisher:
             info = self._describe(team_id, kind, subject_id)
             if info is not None and info.owner_id == user_id:
                 data.mine.append(info)
-        data.sessions = sessions.list_recent_sessions(deps.engine, team_id=team_id, limit=10)
+        with unit_of_work(deps.engine) as db:
+            data.sessions = sessions.list_recent_sessions(db, team_id=team_id, limit=10)
         data.health = workspace_health(deps, self.owners, team_id=team_id, now=now)
         return data
 

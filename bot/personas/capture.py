@@ -14,9 +14,10 @@ from slack_sdk import WebClient
 from bot.commands import CommandCall
 from bot.conversation import ConversationEngine, conversations
 from bot.deps import Deps
-from bot.fallbacks import tell_user
 from bot.personas import flow, ids
+from bot.private_reply import tell_user
 from storage import empathy
+from storage.db import unit_of_work
 
 REPLIES = "personas/replies"
 
@@ -40,12 +41,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         value = (body.get("actions") or [{}])[0].get("value") or ""
-        session = empathy.get_session(deps.engine, team_id=team_id, session_id=int(value)) \
-            if value.isdigit() else None
+        with unit_of_work(deps.engine) as db:
+            session = empathy.get_session(db, team_id=team_id, session_id=int(value)) \
+                if value.isdigit() and len(value) < 12 else None
+            found = empathy.top_notes_by_quadrant(db, team_id=team_id, session_id=session.id) if session else {}
         if session is None:
-            tell_user(body, client, respond, deps.prompts.render("errors/stale_action"))
+            tell_user(body, client, deps.prompts.render("errors/stale_action"))
             return
-        found = empathy.top_notes_by_quadrant(deps.engine, team_id=team_id, session_id=session.id)
         prefill = flow.prefill_from_session(found, subject=session.subject, goal=session.goal)
         start(deps, engine, client, team_id=team_id, user_id=user_id, prefill=prefill,
               context={"source_session_id": session.id, "session_subject": session.subject})

@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.fallbacks import tell_user
 from bot.modal_values import ModalValues
 from bot.personas import ids, lifecycle, modals, refresh
 from bot.personas.subject import editor_view
+from bot.private_reply import tell_user
 from prompts import unescape_slack
 from storage import events, persona_evidence
 from storage import personas as store
@@ -40,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
         persona = store.get_persona(deps.engine, team_id=body["team"]["id"], persona_id=int(value)) \
             if value.isdigit() else None
         if persona is None or persona.status != "active":
-            tell_user(body, client, respond, t("gone"))
+            tell_user(body, client, t("gone"))
             return None
         refresh.remember(deps, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
         return persona
@@ -49,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
         """The button's persona when the clicking person may change it; otherwise they are told why."""
         persona = button_persona(body, client, respond)
         if persona is not None and not lifecycle.may_manage(deps, persona, body["user"]["id"]):
-            tell_user(body, client, respond, t("not_allowed", name=persona.name, owner=persona.owner_id,
+            tell_user(body, client, t("not_allowed", name=persona.name, owner=persona.owner_id,
                                                 action=action))
             return None
         return persona
@@ -71,7 +71,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         lifecycle.retire(deps, team_id=persona.team_id, persona_id=persona.id, user_id=user_id)
         refresh.follow(deps, client, team_id=persona.team_id, persona_id=persona.id, where=refresh.origin(body))
-        tell_user(body, client, respond, t("retired", name=persona.name))
+        tell_user(body, client, t("retired", name=persona.name))
 
     def handle_history(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()

@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import CommandCall
 from bot.deps import Deps
-from bot.fallbacks import tell_user
 from bot.personas import capture, card_actions, cards, editing, export, ids, refresh
 from bot.personas.subject import PersonaSubject
+from bot.private_reply import tell_user
 from storage import events
 from storage import personas as store
 
@@ -52,7 +52,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         persona = _persona(deps, body)
         if persona is None:
-            tell_user(body, client, respond, t("gone"))
+            tell_user(body, client, t("gone"))
             return
         respond(response_type="ephemeral", replace_original=False, **cards.card(deps, persona, shareable=True))
 
@@ -60,7 +60,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         persona = _persona(deps, body)
         if persona is None:
-            tell_user(body, client, respond, t("gone"))
+            tell_user(body, client, t("gone"))
             return
         channel = (body.get("channel") or {}).get("id") or ""
         pressed = (body.get("container") or {}).get("message_ts") or body["actions"][0].get("action_ts", "")

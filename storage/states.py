@@ -1,0 +1,75 @@
+"""The states and kinds rows move through, as enums (stored as their plain string values).
+
+Spelled once here, so a typo is an AttributeError instead of a row no query ever finds again.
+`StrEnumColumn` stores the value as a string (no database enum type to migrate) and hands the
+enum back on load.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class SessionStatus(StrEnum):
+    STARTING = "starting"  # the row exists, its board is not posted yet
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"  # ended by the facilitator before the wrap-up
+
+    @property
+    def live(self) -> bool:
+        return self in (SessionStatus.RUNNING, SessionStatus.PAUSED)
+
+
+LIVE_STATUSES = (SessionStatus.RUNNING, SessionStatus.PAUSED)
+
+
+class NoteVisibility(StrEnum):
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # moderated by the facilitator: counted nowhere
+
+
+class ReviewState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sweep (lease)
+    SENT = "sent"
+    SNOOZED = "snoozed"
+    ESCALATING = "escalating"  # claimed by the escalation (lease)
+    ESCALATED = "escalated"
+    UNOWNED = "unowned"  # the owner left: waiting for someone to reassign
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+OPEN_REVIEW_STATES = (ReviewState.PENDING, ReviewState.SENDING, ReviewState.SENT, ReviewState.SNOOZED,
+                      ReviewState.ESCALATING, ReviewState.ESCALATED, ReviewState.UNOWNED)
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"  # due at `due_at`
+    SENDING = "sending"  # claimed at `claimed_at` (lease)
+    SENT = "sent"
+    FAILED = "failed"  # Slack refused it for good, or it kept failing
+
+
+class StrEnumColumn(TypeDecorator[StrEnum]):
+    """A string column that reads back as `enum_type`."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_type: type[StrEnum], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enum_type = enum_type
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_type(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
+        return None if value is None else self.enum_type(value)
