@@ -10,7 +10,8 @@ one CPU core busy, until failed pings drop the connection about a minute later (
 python-slack-sdk #1246 fixed it, #1269 reverted the fix). websocket-client raises
 `WebSocketConnectionClosedException` on an empty `recv()`, so its run loop ends, slack_sdk's
 `on_close` fetches a new URL and the next connection is up within about half a second.
-`socket_mode_client` makes Slack's `disconnect` and our own `close()` take that same path.
+`socket_mode_client` makes Slack's `disconnect` and our own `close()` take that same path,
+and replaces a connection that stops answering pings.
 
 The app token is checked with `apps.connections.open` before anything connects: a token
 Slack refuses is a person's job, said once in words (`SocketModeRefused`), not a traceback.
@@ -22,7 +23,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.socket_mode_client import HangUpSocketModeHandler
+from bot.socket_mode_client import PING_INTERVAL, PING_TIMEOUT, HangUpSocketModeHandler
 from bot.socket_mode_log import LIBRARY_LOGGER, watch_connection
 
 APP_TOKEN_PAGE = "https://api.slack.com/apps -> your app -> Basic Information -> App-Level Tokens"
@@ -81,14 +82,17 @@ def open_connection_url(client: WebClient, app_token: str) -> str:
         ) from exc
 
 
-def connect_socket_mode(app: App, app_token: str) -> HangUpSocketModeHandler:
+def connect_socket_mode(app: App, app_token: str, *, ping_interval: float = PING_INTERVAL,
+                        ping_timeout: float = PING_TIMEOUT) -> HangUpSocketModeHandler:
     """Check the app token, then connect `app` over Socket Mode; reconnects happen on their own.
 
     Raises `SocketModeRefused` when Slack refuses the token. The first URL comes from our own
-    check, so a refusal never reaches slack_sdk (which would log it as an ERROR first).
+    check, so a refusal never reaches slack_sdk (which would log it as an ERROR first). The
+    ping settings are Slack's to keep (tests shorten them to see a silent connection replaced).
     """
     url = open_connection_url(app.client, app_token)
-    handler = HangUpSocketModeHandler(app, app_token, logger=LIBRARY_LOGGER)
+    handler = HangUpSocketModeHandler(app, app_token, logger=LIBRARY_LOGGER, ping_interval=ping_interval,
+                                      ping_timeout=ping_timeout)
     watch_connection(handler.client)
     handler.client.wss_uri = url
     handler.connect()

@@ -11,6 +11,13 @@ reconnect instead of 0.5 s, and 3 of 15 `close()`s took 10 s.
 Here both only send the close frame and `shutdown()` the socket: the session thread, the only
 reader, wakes at once on the end of the stream and tears the connection down itself; its
 `on_close` then reconnects, exactly as after any other drop (or, after `close()`, does not).
+
+slack_sdk also runs the session without a pong timeout, so a connection that goes silent
+(a NAT or firewall forgetting it, no FIN nor RST) would stay deaf until TCP gives up, many
+minutes later; the builtin client dropped it after 4 missed pings. Here a pong missing for
+`ping_timeout` seconds ends the session, and the same `on_close` reconnects. After any error
+the socket is shut down before websocket-client's teardown, which otherwise sends a close
+frame and waits 3 s for an answer a silent peer never gives.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import socket
 from logging import Logger
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
@@ -37,8 +45,43 @@ def hang_up(session: WebSocketApp | None) -> None:
         raw.shutdown(socket.SHUT_RDWR)
 
 
+PING_INTERVAL = 10.0  # seconds between our pings (slack_sdk's default for this client)
+PING_TIMEOUT = 5.0  # seconds a pong may take before the connection counts as dead
+
+
 class HangUpClient(SocketModeClient):
-    """slack_sdk's websocket-client Socket Mode client whose connections end by `hang_up`."""
+    """slack_sdk's websocket-client Socket Mode client whose connections end by `hang_up`,
+    and end when Slack stops answering pings."""
+
+    def __init__(self, *, ping_timeout: float = PING_TIMEOUT, **kwargs: Any) -> None:
+        self.ping_timeout = ping_timeout  # set first: the session thread starts in super().__init__
+        super().__init__(**kwargs)
+        self.on_error_listeners.append(self._abort)
+
+    @staticmethod
+    def _abort(session: WebSocketApp, _error: Exception) -> None:
+        # The session is over once it reports an error; shut the socket so teardown's close()
+        # fails fast instead of waiting for a close frame (no-op when one was already exchanged).
+        if session.sock is not None:
+            session.sock.abort()
+
+    def _run_current_session(self) -> None:
+        # slack_sdk's own, plus ping_timeout (websocket-client then raises when a pong is late).
+        session = self.current_session
+        if session is None:
+            return
+        try:
+            self.logger.info("Starting to receive messages from a new connection")
+            session.run_forever(
+                ping_interval=self.ping_interval, ping_timeout=self.ping_timeout,
+                http_proxy_host=self.http_proxy_host, http_proxy_port=self.http_proxy_port,
+                http_proxy_auth=self.http_proxy_auth, proxy_type=self.proxy_type,
+            )
+            self.logger.info("Stopped receiving messages from a connection")
+        except Exception as e:
+            self.logger.exception(f"Failed to start or stop the current session: {e}")
+            if self.current_session is not None:  # the monitor thread then reconnects
+                self.current_session.close()
 
     def connect_to_new_endpoint(self, force: bool = False) -> None:
         # force=True is slack_sdk's answer to Slack's `disconnect` message. Hanging up makes the
@@ -70,8 +113,10 @@ class HangUpSocketModeHandler(SocketModeHandler):
     client itself instead of replacing Bolt's afterwards (which would leave those threads running).
     """
 
-    def __init__(self, app: App, app_token: str, *, logger: Logger) -> None:
+    def __init__(self, app: App, app_token: str, *, logger: Logger, ping_interval: float = PING_INTERVAL,
+                 ping_timeout: float = PING_TIMEOUT) -> None:
         self.app = app
         self.app_token = app_token
-        self.client = HangUpClient(app_token=app_token, logger=logger, web_client=app.client)
+        self.client = HangUpClient(app_token=app_token, logger=logger, web_client=app.client,
+                                   ping_interval=ping_interval, ping_timeout=ping_timeout)
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]

@@ -20,14 +20,16 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
-from websocket import WebSocketConnectionClosedException
+from websocket import WebSocketConnectionClosedException, WebSocketTimeoutException
 
 log = logging.getLogger("workshop_bot.socket_mode")
 # The logger the adapter's client writes to (its own default name, instead of Bolt's app logger).
 LIBRARY_LOGGER = logging.getLogger("slack_sdk.socket_mode.websocket_client")
-# Errors that only mean "this connection ended": the client reconnects at once by itself.
+# Errors that only mean "this connection ended" (or went silent, see socket_mode_client): the
+# client reconnects at once by itself.
 ROUTINE_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionResetError, ConnectionAbortedError, BrokenPipeError, WebSocketConnectionClosedException,
+    WebSocketTimeoutException,
 )
 _ROUTINE_ON_ERROR = tuple(f"on_error invoked (error: {kind.__name__}," for kind in ROUTINE_ERRORS)
 
@@ -71,6 +73,8 @@ def describe(error: BaseException) -> str:
         if hasattr(error, "status_code"):  # set by websocket-client when a close frame arrived
             return f"closed by Slack, code {error.status_code}"
         return "closed without a WebSocket close frame"
+    if isinstance(error, WebSocketTimeoutException):
+        return "no answer to a ping: the connection went silent"
     return f"{type(error).__name__}: {error}"
 
 

@@ -94,11 +94,12 @@ class Bot:
         self.socket: FakeSocketMode | None = None
         self._socket_handler: HangUpSocketModeHandler | None = None
 
-    def connect_socket_mode(self) -> FakeSocketMode:
+    def connect_socket_mode(self, **ping: float) -> FakeSocketMode:
+        """Connect as `workshop-bot run` does (`ping`: shorter ping_interval/ping_timeout)."""
         self.socket = FakeSocketMode()
         self.socket.start()
         self.slack.attach_socket_mode(self.socket)
-        self._socket_handler = connect_socket_mode(self.app, APP_TOKEN)
+        self._socket_handler = connect_socket_mode(self.app, APP_TOKEN, **ping)
         self.socket.wait_connected()
         return self.socket
 

@@ -95,3 +95,26 @@ def test_an_app_token_slack_refuses_is_explained_before_connecting(
         assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     finally:
         socket.stop()
+
+
+def test_a_connection_that_falls_silent_is_replaced_after_a_missed_pong(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    socket = bot.connect_socket_mode(ping_interval=0.5, ping_timeout=0.25)  # production: 10 s and 5 s
+    _help_is_answered(socket)
+    caplog.clear()
+
+    cpu_before = time.process_time()
+    socket.fall_silent()
+    socket.wait_connected(timeout=RECONNECT_WITHIN, count=2)
+    cpu = time.process_time() - cpu_before
+    assert socket.dropped_at is not None
+    away = socket.connected_at[-1] - socket.dropped_at
+    _help_is_answered(socket)
+
+    print(f"silent: reconnected in {away:.3f} s, {cpu:.3f} s CPU")
+    assert away < RECONNECT_WITHIN and cpu < CPU_WHILE_AWAY
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    [reconnect] = [r for r in caplog.records if "reconnected to Slack" in r.getMessage()]
+    assert "no answer to a ping" in reconnect.getMessage()

@@ -58,6 +58,7 @@ class FakeSocketMode:
         self.dropped_at: float | None = None  # time.perf_counter() of the last drop()
         self._sent_at: dict[str, float] = {}
         self._connections: list[ServerConnection] = []
+        self._silenced: list[ServerConnection] = []
         self._cond = threading.Condition()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -78,6 +79,9 @@ class FakeSocketMode:
         return self
 
     def stop(self) -> None:
+        for ws in self._silenced:
+            ws.protocol_mutex.release()
+        self._silenced.clear()
         if self._server is not None:
             self._server.shutdown()
             self._server = None
@@ -264,3 +268,12 @@ class FakeSocketMode:
             ws.close_socket()
         else:
             raise ValueError(f"unknown drop kind {how!r}; one of {DROP_KINDS}")
+
+    def fall_silent(self) -> None:
+        """Stop answering on the newest connection, pongs included, and never close it: what a
+        NAT or firewall that forgot the connection does. Holding the connection's protocol lock
+        stalls its reader and its keepalive alike; ``stop()`` lets go."""
+        ws = self._current()
+        ws.protocol_mutex.acquire()
+        self._silenced.append(ws)
+        self.dropped_at = time.perf_counter()
