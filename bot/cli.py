@@ -106,11 +106,15 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             serve(app, host=args.host, port=args.port,
                   signing_secret=settings.slack_signing_secret or "", stop=stop)
         else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.socket_mode import SocketModeRefused, connect_socket_mode
 
-            handler = SocketModeHandler(app, settings.slack_app_token)
-            handler.connect()
-            log.info("connected to Slack in Socket Mode")
+            try:
+                handler = connect_socket_mode(app, settings.slack_app_token or "")
+            except SocketModeRefused as exc:
+                print(f"workshop-bot: Slack did not accept SLACK_APP_TOKEN ({exc}).\n{exc.advice}\n"
+                      "Then run `workshop-bot run` again, or `workshop-bot doctor` to check every setting.",
+                      file=sys.stderr)
+                return 2
             stop.wait()
             handler.close()
     finally:
@@ -123,10 +127,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 def _check_token(client: object) -> str | None:
     from slack_sdk.errors import SlackApiError
 
+    from bot.socket_mode import slack_error
+
     try:
         client.auth_test()  # type: ignore[attr-defined]
     except SlackApiError as exc:
-        return str(exc.response.get("error"))
+        return slack_error(exc)
     except OSError as exc:
         return f"cannot reach Slack: {exc}"
     return None

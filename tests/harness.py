@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy.engine import Engine
 
 from bot import scheduler
@@ -23,6 +22,8 @@ from bot.http_server import make_server, stop_server
 from bot.scheduler import run_due_work
 from bot.settings import Settings
 from bot.slack_client import make_web_client
+from bot.socket_mode import connect_socket_mode
+from bot.socket_mode_client import HangUpSocketModeHandler
 from tests.slack_fake import FakeSlack, FakeSocketMode, SlackHttpClient
 
 SIGNING_SECRET = "test-signing-secret"
@@ -93,14 +94,14 @@ class Bot:
         self.url = f"http://127.0.0.1:{self._server.effective_port}"
         self.http = SlackHttpClient(f"{self.url}/slack/events", SIGNING_SECRET)
         self.socket: FakeSocketMode | None = None
-        self._socket_handler: SocketModeHandler | None = None
+        self._socket_handler: HangUpSocketModeHandler | None = None
 
-    def connect_socket_mode(self) -> FakeSocketMode:
+    def connect_socket_mode(self, **ping: float) -> FakeSocketMode:
+        """Connect as `workshop-bot run` does (`ping`: shorter ping_interval/ping_timeout)."""
         self.socket = FakeSocketMode()
         self.socket.start()
         self.slack.attach_socket_mode(self.socket)
-        self._socket_handler = SocketModeHandler(self.app, APP_TOKEN)
-        self._socket_handler.connect()
+        self._socket_handler = connect_socket_mode(self.app, APP_TOKEN, **ping)
         self.socket.wait_connected()
         return self.socket
 

@@ -175,3 +175,67 @@ def test_socket_mode_connects_and_stops_cleanly_on_sigterm(
         assert "Traceback" not in stderr
     finally:
         socket_mode.stop()
+
+
+def test_run_with_an_app_token_slack_refuses_says_which_and_what_to_do(tmp_path: Path, slack: FakeSlack) -> None:
+    slack.valid_tokens = {BOT_TOKEN}  # the bot token works; the app token was revoked
+    result = _cli(tmp_path, "run", **_slack_env(slack))
+
+    assert result.returncode == 2, result.stderr
+    assert "SLACK_APP_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    assert "App-Level Tokens" in result.stderr and "connections:write" in result.stderr
+    assert "Traceback" not in result.stderr and " ERROR " not in result.stderr
+
+
+def test_run_with_a_bot_token_as_app_token_says_it_is_the_wrong_kind(tmp_path: Path, slack: FakeSlack) -> None:
+    result = _cli(tmp_path, "run", **{**_slack_env(slack), "SLACK_APP_TOKEN": BOT_TOKEN})
+
+    assert result.returncode == 2, result.stderr
+    assert "not_allowed_token_type" in result.stderr and "starts with xoxb-" in result.stderr
+    assert BOT_TOKEN not in result.stderr, "never print a secret"
+    assert "Traceback" not in result.stderr
+
+
+def test_doctor_checks_the_app_token_even_without_a_bot_token(tmp_path: Path, slack: FakeSlack) -> None:
+    slack.valid_tokens = {BOT_TOKEN}
+    env = _slack_env(slack)
+    del env["SLACK_BOT_TOKEN"]
+
+    result = _cli(tmp_path, "doctor", **env)
+
+    assert result.returncode == 1
+    assert "[FAIL] bot token: SLACK_BOT_TOKEN is not set" in result.stdout
+    assert "[FAIL] app token: apps.connections.open said invalid_auth" in result.stdout
+    assert "SLACK_APP_TOKEN" in result.stdout and "None" not in result.stdout
+
+
+def test_doctor_names_an_http_failure_instead_of_none(tmp_path: Path, slack: FakeSlack) -> None:
+    slack.break_next("apps.connections.open", status=500)
+
+    result = _cli(tmp_path, "doctor", **_slack_env(slack))
+
+    assert "[pass] bot token" in result.stdout
+    assert "[FAIL] app token: apps.connections.open said HTTP 500" in result.stdout
+    assert "None" not in result.stdout
+
+
+def test_socket_mode_run_is_back_after_a_dropped_connection_with_one_info_line(
+    tmp_path: Path, slack: FakeSlack, running: list[subprocess.Popen[str]]
+) -> None:
+    socket_mode = FakeSocketMode().start()
+    slack.attach_socket_mode(socket_mode)
+    try:
+        process = _start(running, tmp_path, "run", **_slack_env(slack))
+        socket_mode.wait_connected(timeout=30)
+        socket_mode.drop("plain_close")  # a proxy closing TCP without a WebSocket close frame
+        socket_mode.wait_connected(timeout=5, count=2)
+        envelope = socket_mode.send_command(payloads.slash_command("/empathy", "help"))
+        assert "/empathy start" in socket_mode.wait_for_ack(envelope, timeout=3)["payload"]["text"]
+
+        code, stderr = _stop(process)
+        assert code == 0, stderr
+        assert stderr.count("INFO workshop_bot.socket_mode: connected to Slack in Socket Mode") == 1, stderr
+        assert stderr.count("INFO workshop_bot.socket_mode: reconnected to Slack") == 1, stderr
+        assert " ERROR " not in stderr and "Traceback" not in stderr, stderr
+    finally:
+        socket_mode.stop()

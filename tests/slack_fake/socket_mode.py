@@ -9,17 +9,22 @@ any port other than 443, so no TLS is needed here. That client reads with a bloc
 ``recv`` (3 s timeout) while holding the lock that ``close()`` and reconnects need, so an
 idle connection makes them stall ~3 s; the server therefore pings every ``ping_interval``
 (default 50 ms), which wakes the reader without changing what the app sees.
+
+``drop(how)`` ends the newest connection the ways a real network does (see ``DropKind``), so a
+test can check that the bot is back within seconds whichever way it lost Slack.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import socket
+import struct
 import threading
 import time
 import uuid
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal, get_args
 
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
@@ -28,6 +33,11 @@ from websockets.sync.server import Server, ServerConnection, serve
 from .ids import APP_ID
 
 EnvelopeTypes = ("events_api", "interactive", "slash_commands")
+# How a connection ends: "reset" is a TCP RST (a crashed host, a firewall); "plain_close" an
+# orderly TCP close with no WebSocket close frame (a proxy or load balancer timing out);
+# "close_frame" a WebSocket close (code 1001); "disconnect" Slack's own request to reconnect.
+DropKind = Literal["reset", "plain_close", "close_frame", "disconnect"]
+DROP_KINDS: tuple[DropKind, ...] = get_args(DropKind)
 # Interactions whose ack may carry a response body (modal errors/update, suggestions).
 _RESPONSE_PAYLOAD_TYPES = ("view_submission", "block_suggestion")
 
@@ -44,8 +54,11 @@ class FakeSocketMode:
         self.acks: dict[str, dict[str, Any]] = {}
         self.ack_seconds: dict[str, float] = {}
         self.connection_count = 0
+        self.connected_at: list[float] = []  # time.perf_counter() of each connection's hello
+        self.dropped_at: float | None = None  # time.perf_counter() of the last drop()
         self._sent_at: dict[str, float] = {}
         self._connections: list[ServerConnection] = []
+        self._silenced: list[ServerConnection] = []
         self._cond = threading.Condition()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -66,6 +79,9 @@ class FakeSocketMode:
         return self
 
     def stop(self) -> None:
+        for ws in self._silenced:
+            ws.protocol_mutex.release()
+        self._silenced.clear()
         if self._server is not None:
             self._server.shutdown()
             self._server = None
@@ -110,6 +126,7 @@ class FakeSocketMode:
         with self._cond:
             self._connections.append(ws)
             self.connection_count += 1
+            self.connected_at.append(time.perf_counter())
             self._cond.notify_all()
         try:
             for raw in ws:
@@ -226,6 +243,37 @@ class FakeSocketMode:
         message = {"type": "disconnect", "reason": reason, "debug_info": {"host": "applink-fake-1"}}
         self._current().send(json.dumps(message))
 
-    def drop(self) -> None:
-        """Close the newest connection abruptly (server-side close frame, code 1001)."""
-        self._current().close(1001, "going away")
+    def drop(self, how: DropKind = "close_frame") -> None:
+        """End the newest connection the way ``how`` says (see ``DropKind``).
+
+        ``dropped_at`` is set first: a close frame waits here for the client's answer (up to
+        ``close_timeout``), so time the reconnect from it, not from when this returns.
+        """
+        ws = self._current()
+        self.dropped_at = time.perf_counter()
+        if how == "disconnect":
+            self.disconnect()
+        elif how == "close_frame":
+            ws.close(1001, "going away")
+        elif how == "plain_close":
+            # FIN without a close frame. shutdown() (not close()) is what reaches the peer while
+            # the connection's reader thread still holds the socket; it then sees EOF and ends.
+            ws.socket.shutdown(socket.SHUT_RDWR)
+        elif how == "reset":
+            # Linger 0 makes close() send RST instead of FIN. The reader thread waits in select(),
+            # which holds no reference to the socket, so close() releases it (and resets) at once;
+            # close_socket() then wakes that thread so the connection ends here too.
+            ws.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            ws.socket.close()
+            ws.close_socket()
+        else:
+            raise ValueError(f"unknown drop kind {how!r}; one of {DROP_KINDS}")
+
+    def fall_silent(self) -> None:
+        """Stop answering on the newest connection, pongs included, and never close it: what a
+        NAT or firewall that forgot the connection does. Holding the connection's protocol lock
+        stalls its reader and its keepalive alike; ``stop()`` lets go."""
+        ws = self._current()
+        ws.protocol_mutex.acquire()
+        self._silenced.append(ws)
+        self.dropped_at = time.perf_counter()

@@ -122,6 +122,11 @@ class FakeSlack:
         with self._cond:
             self._scripted.setdefault(method, []).extend([(200, {}, {"ok": False, "error": error})] * times)
 
+    def break_next(self, method: str, status: int = 500, times: int = 1) -> None:
+        """Answer ``method`` with HTTP ``status`` and no error code, as a failing proxy or Slack outage does."""
+        with self._cond:
+            self._scripted.setdefault(method, []).extend([(status, {}, {"ok": False})] * times)
+
     def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         answer = (429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"})
         with self._cond:
