@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 
@@ -82,3 +83,14 @@ def bot(slack: FakeSlack, engine: Engine, clock: FakeClock) -> Iterator[Bot]:
     running = Bot(slack=slack, engine=engine, clock=clock)
     yield running
     running.close()
+
+
+@pytest.fixture
+def running() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts (tests/real_process.py); killed at the end if still running."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -2,81 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect
 
 from bot.scopes import BOT_SCOPES
 from storage.db import make_engine
-from tests.harness import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, eventually
+from tests.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.real_process import cli, free_port, healthy, slack_env, start, stop
 from tests.slack_fake import FakeSlack, FakeSocketMode, SlackHttpClient, payloads
-
-ROOT = Path(__file__).resolve().parents[1]
-SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID",
-              "SLACK_CLIENT_SECRET", "SLACK_API_URL", "DATABASE_URL")
-
-
-def _env(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SLACK_VARS}
-    env["PYTHONPATH"] = str(ROOT)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/workshop.db"
-    env.update(values)
-    return env
-
-
-def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run from an empty folder (no .env, no manifest.yml): what a user's shell gives it."""
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, env=_env(tmp_path, **env),
-                          capture_output=True, text=True, timeout=60)
-
-
-def _slack_env(slack: FakeSlack) -> dict[str, str]:
-    return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.base_url}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[list[subprocess.Popen[str]]]:
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-def _start(
-    running: list[subprocess.Popen[str]], tmp_path: Path, *args: str, **env: str
-) -> subprocess.Popen[str]:
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path,
-                               env=_env(tmp_path, **env), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
-    running.append(process)
-    return process
-
-
-def _stop(process: subprocess.Popen[str]) -> tuple[int, str]:
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=30)
-    return process.returncode, stderr
 
 
 def test_run_without_tokens_explains_how_to_set_up_and_exits_2(tmp_path: Path) -> None:
-    result = _cli(tmp_path, "run")
+    result = cli(tmp_path, "run")
 
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_APP_TOKEN" in result.stderr
@@ -85,7 +24,7 @@ def test_run_without_tokens_explains_how_to_set_up_and_exits_2(tmp_path: Path) -
 
 
 def test_http_mode_needs_the_signing_secret(tmp_path: Path) -> None:
-    result = _cli(tmp_path, "run", "--http", SLACK_BOT_TOKEN=BOT_TOKEN)
+    result = cli(tmp_path, "run", "--http", SLACK_BOT_TOKEN=BOT_TOKEN)
 
     assert result.returncode == 2
     assert "SLACK_SIGNING_SECRET" in result.stderr and "Traceback" not in result.stderr
@@ -93,14 +32,14 @@ def test_http_mode_needs_the_signing_secret(tmp_path: Path) -> None:
 
 def test_rejected_token_is_reported_without_a_traceback(tmp_path: Path, slack: FakeSlack) -> None:
     slack.valid_tokens = {"xoxb-some-other-token"}
-    result = _cli(tmp_path, "run", **_slack_env(slack))
+    result = cli(tmp_path, "run", **slack_env(slack))
 
     assert result.returncode == 2
     assert "invalid_auth" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    result = _cli(tmp_path, "db", "upgrade")
+    result = cli(tmp_path, "db", "upgrade")
 
     assert result.returncode == 0, result.stderr
     assert "revision" in result.stdout
@@ -113,9 +52,9 @@ def test_doctor_passes_when_everything_is_in_place(tmp_path: Path, slack: FakeSl
     slack.granted_scopes = sorted(BOT_SCOPES)
     socket_mode = FakeSocketMode().start()
     slack.attach_socket_mode(socket_mode)
-    assert _cli(tmp_path, "db", "upgrade").returncode == 0
+    assert cli(tmp_path, "db", "upgrade").returncode == 0
 
-    result = _cli(tmp_path, "doctor", **_slack_env(slack))
+    result = cli(tmp_path, "doctor", **slack_env(slack))
     socket_mode.stop()
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -127,7 +66,7 @@ def test_doctor_passes_when_everything_is_in_place(tmp_path: Path, slack: FakeSl
 def test_doctor_lists_each_failure_and_exits_1(tmp_path: Path, slack: FakeSlack) -> None:
     slack.granted_scopes = ["chat:write", "commands"]
 
-    result = _cli(tmp_path, "doctor", **_slack_env(slack))
+    result = cli(tmp_path, "doctor", **slack_env(slack))
 
     assert result.returncode == 1
     assert "[FAIL] scopes" in result.stdout and "users:read" in result.stdout
@@ -138,23 +77,16 @@ def test_doctor_lists_each_failure_and_exits_1(tmp_path: Path, slack: FakeSlack)
 def test_http_mode_serves_slack_and_health_then_stops_cleanly_on_sigterm(
     tmp_path: Path, slack: FakeSlack, running: list[subprocess.Popen[str]]
 ) -> None:
-    port = _free_port()
-    process = _start(running, tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", str(port),
-                     **_slack_env(slack))
+    port = free_port()
+    process = start(running, tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", str(port),
+                     **slack_env(slack))
 
-    def healthy() -> bool:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as reply:
-                return reply.status == 200
-        except OSError:
-            return False
-
-    eventually(healthy, timeout=30)
+    healthy(port)
     answer = SlackHttpClient(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET).command(
         payloads.slash_command("/empathy", "help"))
     assert answer.status == 200 and "/empathy start" in answer.json()["text"]
 
-    code, stderr = _stop(process)
+    code, stderr = stop(process)
     assert code == 0, stderr
     assert "Traceback" not in stderr
 
@@ -165,12 +97,12 @@ def test_socket_mode_connects_and_stops_cleanly_on_sigterm(
     socket_mode = FakeSocketMode().start()
     slack.attach_socket_mode(socket_mode)
     try:
-        process = _start(running, tmp_path, "run", **_slack_env(slack))
+        process = start(running, tmp_path, "run", **slack_env(slack))
         socket_mode.wait_connected(timeout=30)
         envelope = socket_mode.send_command(payloads.slash_command("/empathy", "help"))
         assert "/empathy start" in socket_mode.wait_for_ack(envelope, timeout=10)["payload"]["text"]
 
-        code, stderr = _stop(process)
+        code, stderr = stop(process)
         assert code == 0, stderr
         assert "Traceback" not in stderr
     finally:
@@ -179,7 +111,7 @@ def test_socket_mode_connects_and_stops_cleanly_on_sigterm(
 
 def test_run_with_an_app_token_slack_refuses_says_which_and_what_to_do(tmp_path: Path, slack: FakeSlack) -> None:
     slack.valid_tokens = {BOT_TOKEN}  # the bot token works; the app token was revoked
-    result = _cli(tmp_path, "run", **_slack_env(slack))
+    result = cli(tmp_path, "run", **slack_env(slack))
 
     assert result.returncode == 2, result.stderr
     assert "SLACK_APP_TOKEN" in result.stderr and "invalid_auth" in result.stderr
@@ -188,7 +120,7 @@ def test_run_with_an_app_token_slack_refuses_says_which_and_what_to_do(tmp_path:
 
 
 def test_run_with_a_bot_token_as_app_token_says_it_is_the_wrong_kind(tmp_path: Path, slack: FakeSlack) -> None:
-    result = _cli(tmp_path, "run", **{**_slack_env(slack), "SLACK_APP_TOKEN": BOT_TOKEN})
+    result = cli(tmp_path, "run", **{**slack_env(slack), "SLACK_APP_TOKEN": BOT_TOKEN})
 
     assert result.returncode == 2, result.stderr
     assert "not_allowed_token_type" in result.stderr and "starts with xoxb-" in result.stderr
@@ -198,10 +130,10 @@ def test_run_with_a_bot_token_as_app_token_says_it_is_the_wrong_kind(tmp_path: P
 
 def test_doctor_checks_the_app_token_even_without_a_bot_token(tmp_path: Path, slack: FakeSlack) -> None:
     slack.valid_tokens = {BOT_TOKEN}
-    env = _slack_env(slack)
+    env = slack_env(slack)
     del env["SLACK_BOT_TOKEN"]
 
-    result = _cli(tmp_path, "doctor", **env)
+    result = cli(tmp_path, "doctor", **env)
 
     assert result.returncode == 1
     assert "[FAIL] bot token: SLACK_BOT_TOKEN is not set" in result.stdout
@@ -212,7 +144,7 @@ def test_doctor_checks_the_app_token_even_without_a_bot_token(tmp_path: Path, sl
 def test_doctor_names_an_http_failure_instead_of_none(tmp_path: Path, slack: FakeSlack) -> None:
     slack.break_next("apps.connections.open", status=500)
 
-    result = _cli(tmp_path, "doctor", **_slack_env(slack))
+    result = cli(tmp_path, "doctor", **slack_env(slack))
 
     assert "[pass] bot token" in result.stdout
     assert "[FAIL] app token: apps.connections.open said HTTP 500" in result.stdout
@@ -225,14 +157,14 @@ def test_socket_mode_run_is_back_after_a_dropped_connection_with_one_info_line(
     socket_mode = FakeSocketMode().start()
     slack.attach_socket_mode(socket_mode)
     try:
-        process = _start(running, tmp_path, "run", **_slack_env(slack))
+        process = start(running, tmp_path, "run", **slack_env(slack))
         socket_mode.wait_connected(timeout=30)
         socket_mode.drop("plain_close")  # a proxy closing TCP without a WebSocket close frame
         socket_mode.wait_connected(timeout=5, count=2)
         envelope = socket_mode.send_command(payloads.slash_command("/empathy", "help"))
         assert "/empathy start" in socket_mode.wait_for_ack(envelope, timeout=3)["payload"]["text"]
 
-        code, stderr = _stop(process)
+        code, stderr = stop(process)
         assert code == 0, stderr
         assert stderr.count("INFO workshop_bot.socket_mode: connected to Slack in Socket Mode") == 1, stderr
         assert stderr.count("INFO workshop_bot.socket_mode: reconnected to Slack") == 1, stderr

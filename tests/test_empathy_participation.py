@@ -14,6 +14,7 @@ from storage.models import EmpathySession, Note
 from storage.states import SessionStatus
 from tests.harness import Bot, eventually
 from tests.slack_fake import FakeSlack, payloads
+from tests.sql_statements import RequestStatements
 from tests.test_empathy_support import Workshop, as_dict, texts_of
 
 
@@ -210,3 +211,19 @@ def test_notes_submitted_after_the_session_ended_elsewhere_are_refused_inline_an
     assert answer.json()["response_action"] == "errors"
     assert "ended" in answer.json()["errors"][ids.NOTE_TEXT_BLOCK]
     assert [n.text for n in w.notes()] == ["first thought"]
+
+
+def test_adding_notes_costs_at_most_five_statements_before_the_answer(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    _open_sections(w)
+    for text in ("One note", "Three notes\nat once\nfrom one form"):
+        view = w.open_modal(ids.ADD_NOTE, "U0ANA")
+        w.settle()
+        with RequestStatements(bot.engine) as one_form:
+            answer = bot.http.interactive(payloads.view_submission(
+                ids.NOTE_MODAL, {ids.NOTE_TEXT_BLOCK: {"value": text}, ids.QUADRANT_BLOCK: {
+                    "value": payloads.input_static_select("says")}},
+                private_metadata=view["private_metadata"], user="U0ANA", view_id=view["id"]))
+        assert answer.status == 200 and not answer.body_text
+        assert 0 < len(one_form) <= 5, one_form.statements
+    assert len(w.notes()) == 4, "the notes are saved before the answer"
