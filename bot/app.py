@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot import fallbacks, installations, outbox, scheduler
+from bot import fallbacks, housekeeping, installations, outbox, scheduler
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
 from bot.empathy import listeners as empathy
@@ -62,6 +62,7 @@ def build_app(
     deps.live = LiveMessages(deps)
     app.use(request_middleware(deps))
     outbox.register_senders(deps)
+    housekeeping.register(deps)
     for feature in FEATURES:
         feature.register(app, deps)
     deps.commands.register(app)

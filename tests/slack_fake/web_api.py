@@ -25,6 +25,8 @@ VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.pub
 Override = Callable[[dict[str, Any]], dict[str, Any]] | dict[str, Any]
 
 
+_LANDED: dict[str, Any] = {"landed": True}  # scripted: do the call, lose the answer
+
 class _HasUrl(Protocol):
     @property
     def url(self) -> str: ...
@@ -127,6 +129,12 @@ class FakeSlack:
         with self._cond:
             self._scripted.setdefault(method, []).extend([(status, {}, {"ok": False})] * times)
 
+    def lose_answer_next(self, method: str, status: int = 500, times: int = 1) -> None:
+        """Do ``method`` (the message is posted), then answer HTTP ``status``: the bot never hears
+        that it landed, as when Slack or a proxy fails after the work is done."""
+        with self._cond:
+            self._scripted.setdefault(method, []).extend([(status, {}, _LANDED)] * times)
+
     def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         answer = (429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"})
         with self._cond:
@@ -216,6 +224,9 @@ class FakeSlack:
         scripted = self._scripted.get(method)
         if scripted:
             status, headers, answer = scripted.pop(0)
+            if answer is _LANDED:
+                self._answer(method, args, token, bad_json)
+                return status, dict(headers), {"ok": False}
             return status, dict(headers), dict(answer)
         if bad_json:
             return 200, {}, {"ok": False, "error": "invalid_json"}

@@ -53,6 +53,30 @@ class ChatMethods(WorkspaceState):
         self.messages[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "message": message}
 
+    def conversations_history(self, args: dict[str, Any]) -> Answer:
+        """Top-level messages of a channel, newest first (replies stay in their threads)."""
+        channel = str(need(args, "channel", "channel_not_found"))
+        found = [m for (c, ts), m in self.messages.items() if c == channel
+                 and m.get("thread_ts", ts) == ts and _newer(ts, args.get("oldest"))]
+        return self._page(channel, sorted(found, key=lambda m: float(m["ts"]), reverse=True), args)
+
+    def conversations_replies(self, args: dict[str, Any]) -> Answer:
+        """The thread's parent and its replies, oldest first."""
+        channel = str(need(args, "channel", "channel_not_found"))
+        parent = str(need(args, "ts", "thread_not_found"))
+        if (channel, parent) not in self.messages:
+            raise SlackError("thread_not_found")
+        found = [m for (c, ts), m in self.messages.items() if c == channel and (
+            ts == parent or (m.get("thread_ts") == parent and _newer(ts, args.get("oldest"))))]
+        return self._page(channel, sorted(found, key=lambda m: float(m["ts"])), args)
+
+    def _page(self, channel: str, found: list[dict[str, Any]], args: dict[str, Any]) -> Answer:
+        """Metadata only when asked for, as Slack does."""
+        limit = int(args.get("limit") or 100)
+        keep = str(args.get("include_all_metadata")).lower() in ("1", "true")
+        messages = [m if keep else {k: v for k, v in m.items() if k != "metadata"} for m in found[:limit]]
+        return {"channel": channel, "messages": messages, "has_more": len(found) > limit}
+
     def chat_update(self, args: dict[str, Any]) -> Answer:
         channel = str(need(args, "channel", "channel_not_found"))
         ts = str(need(args, "ts", "message_not_found"))
@@ -153,3 +177,7 @@ class ChatMethods(WorkspaceState):
 
     def files_upload_legacy(self, args: dict[str, Any]) -> Answer:
         raise SlackError("method_deprecated")
+
+
+def _newer(ts: str, oldest: Any) -> bool:
+    return oldest in (None, "") or float(ts) > float(oldest)

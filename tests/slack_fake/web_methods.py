@@ -31,6 +31,8 @@ class Workspace(ChatMethods, DirectoryMethods):
             "chat.scheduleMessage": self.chat_schedule_message,
             "chat.deleteScheduledMessage": self.chat_delete_scheduled_message,
             "chat.getPermalink": self.chat_get_permalink,
+            "conversations.history": self.conversations_history,
+            "conversations.replies": self.conversations_replies,
             "views.open": self.views_open,
             "views.push": self.views_open,
             "views.update": self.views_update,
