@@ -6,6 +6,7 @@ becomes fiction; these pin its behaviour with the real clients, not hand-written
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -343,3 +344,10 @@ def test_payload_shapes() -> None:
     in_view = payloads.block_actions("go", view=submission["view"])
     assert "channel" not in in_view and in_view["container"] == {"type": "view", "view_id": "V0001"}
     assert payloads.new_ts() < payloads.new_ts()
+
+
+def test_message_timestamps_always_increase_and_keep_slacks_shape() -> None:
+    stamps = [payloads.new_ts() for _ in range(100_000)]
+    as_ints = [tuple(int(part) for part in ts.split(".")) for ts in stamps]
+    assert all(a < b for a, b in itertools.pairwise(as_ints))
+    assert all(len(ts.split(".")[1]) == 6 for ts in stamps[:100])
