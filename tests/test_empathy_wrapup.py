@@ -180,3 +180,42 @@ def test_the_export_slash_command_sends_the_file_or_says_what_is_wrong(bot: Bot,
     assert json.loads(slack.uploads[upload["id"]])["note_count"] == 1
     bot.http.command(payloads.slash_command("/empathy", "export 424242", user="U0ANA", channel=w.channel))
     eventually(lambda: any("can't find that session" in t for t in w.ephemerals("U0ANA")))
+
+
+def test_a_session_ended_with_no_notes_offers_to_run_it_again_or_delete_it(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.click(ids.JOIN, "U0ANA")
+    w.control(ids.END)
+    w.settle()
+    assert not slack.calls_to("files.completeUploadExternal"), "no empty image"
+    assert not [t for t in w.thread() if "Summary of" in t], "no empty summary"
+    [offer] = [c.args for c in slack.calls_to("chat.postMessage") if "ended with no notes" in c.args["text"]]
+    assert offer["thread_ts"] == w.board_ts and "nothing to summarize" in texts_of(offer["blocks"])
+    board = w.board_text()
+    assert ids.JOIN not in board and ids.EXPORT not in board and ids.PERSONA_FROM_SESSION not in board
+
+    w.click(ids.DELETE_EMPTY, "U0ANA", str(w.session_id))
+    eventually(lambda: any("Only the facilitator" in t for t in w.ephemerals("U0ANA")))
+    w.click(ids.RUN_AGAIN, w.facilitator, str(w.session_id))
+    form = slack.wait_for("views.open", 1)[-1].args["view"]
+    form = form if isinstance(form, dict) else json.loads(form)
+    assert "First-time buyer on mobile" in json.dumps(form), "the form comes filled in"
+
+    offer_ts = next(c.response["ts"] for c in slack.calls_to("chat.postMessage") if "ended with no notes"
+                    in c.args["text"])
+    bot.http.interactive(payloads.block_actions(ids.DELETE_EMPTY, value=str(w.session_id), user=w.facilitator,
+                                                channel=w.channel, message_ts=offer_ts))
+    w.settle()
+    assert w.sessions() == []
+    assert (w.channel, w.board_ts) not in slack.messages and (w.channel, offer_ts) not in slack.messages
+
+
+def test_a_session_compressed_into_seconds_does_not_say_zero_minutes(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: w.phase_index() == 1)
+    w.add_notes("U0ANA", "Too slow")
+    w.control(ids.END)
+    w.settle()
+    [summary] = [c.args for c in slack.calls_to("chat.postMessage") if "Summary of" in c.args["text"]]
+    assert "under a minute" in texts_of(summary["blocks"]) and "0 min" not in texts_of(summary["blocks"])

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot import outbox
 from bot.deps import Deps
-from bot.empathy import controls, ids, participation, session_flow, start, wrapup
+from bot.empathy import controls, empty_session, ids, participation, session_flow, start, wrapup
 
 ACTIONS = {
     ids.START_FROM_HOME: start.handle_start_from_home,
@@ -26,6 +26,8 @@ ACTIONS = {
     f"{ids.BALLOT_PAGE}_next": controls.handle_ballot_page,
     ids.EXPORT: wrapup.handle_export,
     ids.EXPORT_JSON: wrapup.handle_export,
+    ids.RUN_AGAIN: empty_session.handle_run_again,
+    ids.DELETE_EMPTY: empty_session.handle_delete_empty,
 }
 VIEWS = {
     ids.START_MODAL: start.handle_start_submission,

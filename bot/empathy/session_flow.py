@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from bot import blocks
 from bot.deps import Deps
-from bot.empathy import board, board_view, ids
+from bot.empathy import board, board_view, ids, summary_view
 from bot.empathy.agenda import CANVASES, Phase, PhaseKind, build_agenda, phase_at
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
@@ -72,6 +72,11 @@ def in_thread(session: EmpathySession, key: str, text: str) -> Outgoing:
         "channel": session.channel_id, "thread_ts": session.board_ts, "text": blocks.clip(text, 3000)})
 
 
+def in_thread_blocks(session: EmpathySession, key: str, text: str, content: list[dict]) -> Outgoing:
+    return Outgoing("post", f"empathy:{session.id}:{key}", lane=lane(session), payload={
+        "channel": session.channel_id, "thread_ts": session.board_ts, "text": text, "blocks": content})
+
+
 def _t(deps: Deps, macro: str, **kw: object) -> str:
     return deps.prompts.part(FACILITATION, macro, **kw)
 
@@ -95,7 +100,13 @@ def phase_started(uow: UnitOfWork, session: EmpathySession) -> None:
 
 
 def queue_summary(uow: UnitOfWork, session: EmpathySession) -> None:
-    """The summary and the canvas image are rendered when sent (from what the database holds)."""
+    """The summary and the canvas image are rendered when sent (from what the database holds).
+    With no notes there is nothing to sum up: the facilitator is offered to run it again or
+    delete it instead of an empty summary, an empty image and a persona made of nothing."""
+    if not store.has_notes(uow.db, session_id=session.id):
+        uow.enqueue(session.team_id, [in_thread_blocks(
+            session, "nothing_written", *summary_view.build_nothing_written(uow.deps.prompts, session))])
+        return
     uow.enqueue(session.team_id, [
         Outgoing("empathy.summary", f"empathy:{session.id}:summary", {"session_id": session.id}, lane(session)),
         Outgoing("empathy.canvas", f"empathy:{session.id}:canvas", {"session_id": session.id}, lane(session)),
