@@ -26,6 +26,7 @@ ACTIONS = {
     f"{ids.BALLOT_PAGE}_next": controls.handle_ballot_page,
     ids.EXPORT: wrapup.handle_export,
     ids.EXPORT_JSON: wrapup.handle_export,
+    ids.EXPORT_CSV: wrapup.handle_export,
     ids.RUN_AGAIN: empty_session.handle_run_again,
     ids.DELETE_EMPTY: empty_session.handle_delete_empty,
 }

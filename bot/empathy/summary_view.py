@@ -71,6 +71,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
         blocks.button(t("persona_button"), ids.PERSONA_FROM_SESSION, value=str(session.id), style="primary"),
         blocks.button(t("export_md"), ids.EXPORT, value=f"{session.id}:md"),
         blocks.button(t("export_json"), ids.EXPORT_JSON, value=f"{session.id}:json"),
+        blocks.button(t("export_csv"), ids.EXPORT_CSV, value=f"{session.id}:csv"),
         block_id=f"summary_actions:{session.id}",
     ))
     return blocks.message_blocks(out)
