@@ -31,6 +31,7 @@ from bot import blocks
 from bot.deps import Deps
 from bot.empathy import board, board_view, ids, summary_view
 from bot.empathy.agenda import CANVASES, Phase, PhaseKind, build_agenda, phase_at
+from bot.empathy.channel_gone import THREAD_POST
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
 from storage import empathy_phases as phases
@@ -68,12 +69,12 @@ def lane(session: EmpathySession) -> str:
 
 
 def in_thread(session: EmpathySession, key: str, text: str) -> Outgoing:
-    return Outgoing("post", f"empathy:{session.id}:{key}", lane=lane(session), payload={
+    return Outgoing(THREAD_POST, f"empathy:{session.id}:{key}", lane=lane(session), payload={
         "channel": session.channel_id, "thread_ts": session.board_ts, "text": blocks.clip(text, 3000)})
 
 
 def in_thread_blocks(session: EmpathySession, key: str, text: str, content: list[dict]) -> Outgoing:
-    return Outgoing("post", f"empathy:{session.id}:{key}", lane=lane(session), payload={
+    return Outgoing(THREAD_POST, f"empathy:{session.id}:{key}", lane=lane(session), payload={
         "channel": session.channel_id, "thread_ts": session.board_ts, "text": text, "blocks": content})
 
 
