@@ -10,13 +10,12 @@ An answer is a DM event: its handler writes the answer through the request's uni
 queues the bot's next message (the next question, an error) in the outbox, so the answer, the
 question and the event's "processed" mark commit together before Slack gets its 200. A crash
 after that still asks the question (the outbox sends it), a redelivered event is skipped, and
-a question that did reach Slack is never asked again (the outbox looks before resending).
-Every write compares-and-sets on the row's `updated_at` (see storage.conversations).
+a question that did reach Slack is never asked again (the outbox looks before resending). Every
+write compares-and-sets on the row's `updated_at` (see storage.conversations).
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import blocks, outbox
-from bot.conversation_flow import COMMAND_WORDS, Asking, Command, Finished, Flow, Invalid, Say, Step
+from bot.conversation_flow import COMMAND_WORDS, Asking, Command, Finished, Flow, Invalid, Say
 from bot.deps import Deps
 from bot.request_context import RequestContext
 from bot.unit_of_work import UnitOfWork
@@ -35,12 +34,10 @@ from storage import conversations as store
 from storage.models import Conversation
 from storage.outbox import Outgoing
 
-log = logging.getLogger(__name__)
 TEMPLATE = "conversation/engine"
 TICK_NAME = "conversations"
 START = "conversation.start"
 MAX_ANSWER = 3000
-__all__ = ["Asking", "ConversationEngine", "Finished", "Flow", "Invalid", "Say", "Step", "register"]
 
 
 def lane(channel_id: str, thread_ts: str) -> str:
@@ -115,7 +112,6 @@ class ConversationEngine:
     # -- answering ---------------------------------------------------------------------------
     def answer(self, uow: UnitOfWork, *, team_id: str, user_id: str, channel_id: str, thread_ts: str,
                text: str) -> None:
-        """Apply one message; `uow` commits it (with the event's mark) and sends what it queued."""
         for _ in range(3):
             row = store.get_conversation(uow.db, team_id=team_id, user_id=user_id, channel_id=channel_id,
                                          thread_ts=thread_ts)
