@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot import fallbacks, housekeeping, installations, outbox, scheduler
+from bot import fallbacks, housekeeping, installations, outbox, scheduler, welcome
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
 from bot.empathy import listeners as empathy
@@ -66,6 +66,7 @@ def build_app(
     for feature in FEATURES:
         feature.register(app, deps)
     deps.commands.register(app)
+    welcome.register(app, deps)
     fallbacks.register(app, deps)
     # Hooks run newest first: timers stop, then the work already accepted finishes.
     deps.on_stop.append(lambda: executor.shutdown(wait=True))

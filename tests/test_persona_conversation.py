@@ -274,3 +274,21 @@ def test_an_answer_is_saved_when_the_events_200_returns_and_a_redelivery_records
         assert len(db.exec(select(OutboxMessage)).all()) == len(queued), "nothing queued twice"
     assert again.updated_at == row.updated_at and again.step == "context"
     assert len(dm.posts()) == posts, "the question is not asked twice"
+
+
+def test_a_hello_in_the_dm_gets_a_welcome_with_ways_to_start(bot: Bot, slack: FakeSlack) -> None:
+    dm = Dm(bot, "U0NEW")
+    welcome = dm.say("hi")
+    assert "I'm *workshop-bot*" in welcome and "Sketch a proto-persona" in welcome
+    assert "slack://app?team=T0001&id=A0001&tab=home" in welcome, "a way to the Home tab and its reviews"
+
+    button = next(e for b in dm.posts()[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["text"]["text"] == "Sketch a proto-persona")
+    bot.http.interactive(payloads.block_actions(button["action_id"], user="U0NEW", channel=dm.channel))
+    eventually(lambda: "Question 1 of 12" in dm.last())
+    first = dm.last()
+    assert "`back`" not in first, "nothing comes before the first question"
+    assert "`skip`" not in first, "the name is required"
+    second = dm.say("Maya")
+    assert "Question 2 of 12" in second and "`back`" in second and "`skip`" not in second, "the role is required"
+    assert "Question 3 of 12" in dm.say("Buyer") and "`skip`" in dm.last(), "the context may be skipped"
