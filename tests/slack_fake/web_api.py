@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from . import block_kit
 from .http_server import Call, LocalServer, Reply
 from .web_methods import SlackError, Workspace
+from .web_oauth import OAuthControls
 from .wire import BadJson, bearer_token, decode_args
 
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.scheduleMessage"})
@@ -32,7 +33,7 @@ class _HasUrl(Protocol):
     def url(self) -> str: ...
 
 
-class FakeSlack:
+class FakeSlack(OAuthControls):
     """Slack's Web API on ``base_url`` with call recording and scripted failures."""
 
     def __init__(self) -> None:
@@ -213,7 +214,10 @@ class FakeSlack:
         if self.latency:
             time.sleep(self.latency)
         with self._cond:
-            status, extra, answer = self._answer(method, args, token, bad_json)
+            if method == "oauth.v2.access":
+                status, extra, answer = self._oauth(args, headers.get("authorization"))
+            else:
+                status, extra, answer = self._answer(method, args, token, bad_json)
             self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}"))
         extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
         return status, extra, answer
@@ -234,6 +238,8 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "not_authed"}
         if self.valid_tokens is not None and token not in self.valid_tokens:
             return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if token in self.workspace.revoked:
+            return 200, {}, {"ok": False, "error": "token_revoked"}
         invalid = self._validate(method, args)
         if invalid is not None:
             return 200, {}, invalid
