@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.conversation_flow import Asking, Finished, Flow, Invalid, Say, Step
 from bot.deps import Deps
+from bot.slack_client import NotInstalled
 from prompts import unescape_slack
 from storage import conversations as store
 from storage.models import Conversation
@@ -242,7 +243,11 @@ class ConversationEngine:
             finished = store.finish_conversation(self.deps.engine, conversation_id=row.id,
                                                  seen_updated_at=row.updated_at)
             if finished and spec is not None:
-                self._post(self.deps.client, row.channel_id, row.thread_ts, self._expired_say(spec))
+                try:
+                    client = self.deps.client_for(row.team_id)
+                except NotInstalled:  # the workspace removed the app: nobody to tell
+                    continue
+                self._post(client, row.channel_id, row.thread_ts, self._expired_say(spec))
 
 
 def _filled(value: Any) -> bool:

@@ -214,10 +214,8 @@ class FakeSlack(OAuthControls):
         if self.latency:
             time.sleep(self.latency)
         with self._cond:
-            if method == "oauth.v2.access":
-                status, extra, answer = self._oauth(args, headers.get("authorization"))
-            else:
-                status, extra, answer = self._answer(method, args, token, bad_json)
+            status, extra, answer = self._oauth(args, headers.get("authorization")) \
+                if method == "oauth.v2.access" else self._answer(method, args, token, bad_json)
             self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}"))
         extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
         return status, extra, answer
@@ -236,10 +234,9 @@ class FakeSlack(OAuthControls):
             return 200, {}, {"ok": False, "error": "invalid_json"}
         if token is None:
             return 200, {}, {"ok": False, "error": "not_authed"}
-        if self.valid_tokens is not None and token not in self.valid_tokens:
-            return 200, {}, {"ok": False, "error": "invalid_auth"}
-        if token in self.workspace.revoked:
-            return 200, {}, {"ok": False, "error": "token_revoked"}
+        if token in self.workspace.revoked or (self.valid_tokens is not None and token not in self.valid_tokens):
+            error = "token_revoked" if token in self.workspace.revoked else "invalid_auth"
+            return 200, {}, {"ok": False, "error": error}
         invalid = self._validate(method, args)
         if invalid is not None:
             return 200, {}, invalid
