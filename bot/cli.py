@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona}")
     session = kinds.add_parser("session", help="an empathy session, by the number shown on its board")
     session.add_argument("id", type=int, help="the session number")
-    session.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
+    session.add_argument("--format", choices=["md", "json", "csv"], default="md", help="md (default), json or csv")
     session.set_defaults(handler=_export_session)
     persona = kinds.add_parser("persona", help="a persona, by name or id")
     persona.add_argument("name", help="the persona's name or id")

@@ -37,7 +37,7 @@ def run_checks(settings: Settings, *, manifest: Path = Path("manifest.yml")) -> 
 
 def _slack_checks(settings: Settings, manifest: Path) -> list[Check]:
     """The bot token (and its scopes), then the app token: each is checked whatever the other says."""
-    return [*_bot_token_checks(settings, manifest), _app_token_check(settings)]
+    return [*_bot_token_checks(settings, manifest), _app_token_check(settings), _signing_secret_check(settings)]
 
 
 def _bot_token_checks(settings: Settings, manifest: Path) -> list[Check]:
@@ -50,11 +50,15 @@ def _bot_token_checks(settings: Settings, manifest: Path) -> list[Check]:
         return [Check("bot token", False, f"auth.test said {slack_error(exc)}")]
     except OSError as exc:
         return [Check("bot token", False, f"cannot reach {settings.slack_api_url}: {exc}")]
-    granted = {s.strip() for s in (auth.headers.get("x-oauth-scopes") or "").split(",") if s.strip()}
+    header = auth.headers.get("x-oauth-scopes")
+    granted = {s.strip() for s in (header or "").split(",") if s.strip()}
     wanted, source = expected_scopes(manifest)
     missing = sorted(wanted - granted)
+    identity = Check("bot token", True, f"bot {auth.get('user')} in team {auth.get('team')}")
+    if header is None:
+        return [identity, Check("scopes", True, "could not check: Slack's answer did not list the token's scopes")]
     return [
-        Check("bot token", True, f"bot {auth.get('user')} in team {auth.get('team')}"),
+        identity,
         Check("scopes", not missing,
               f"all {len(wanted)} scopes of {source} granted" if not missing
               else f"missing {', '.join(missing)}: reinstall the app after updating it from {source}"),
@@ -73,6 +77,17 @@ def _app_token_check(settings: Settings) -> Check:
     except SocketModeRefused as exc:
         return Check("app token", False, f"{exc}: {exc.advice}")
     return Check("app token", True, "Socket Mode connections allowed")
+
+
+def _signing_secret_check(settings: Settings) -> Check:
+    """HTTP mode's secret: Slack's are 32 hex characters, so a pasted token or id is caught here."""
+    secret = settings.slack_signing_secret
+    if not secret:
+        return Check("signing secret", True, "not set: fine for Socket Mode (HTTP mode needs SLACK_SIGNING_SECRET)")
+    if len(secret) != 32 or any(c not in "0123456789abcdef" for c in secret.lower()):
+        return Check("signing secret", False, "SLACK_SIGNING_SECRET does not look like one (32 hex characters, "
+                                              "under Basic Information > App Credentials)")
+    return Check("signing secret", True, "set, and shaped like Slack's")
 
 
 def _database_checks(settings: Settings) -> list[Check]:

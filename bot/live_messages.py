@@ -42,6 +42,7 @@ class Update:
     ts: str
     blocks: list[dict]
     text: str
+    gone: Callable[[], None] | None = field(default=None, compare=False)  # told when the message is no more
 
 
 Render = Callable[[], list[Update]]
@@ -168,6 +169,11 @@ class LiveMessages:
                     log.warning("%s not updated (%s); the next refresh tries again", key, error)
                     with self._lock:
                         message.dirty = True
+                elif update.gone is not None:
+                    try:
+                        update.gone()
+                    except Exception:
+                        log.exception("forgetting %s in %s failed", key, update.channel)
                 continue
             except OSError as exc:
                 log.warning("%s not updated (%s); the next refresh tries again", key, exc)

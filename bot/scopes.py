@@ -11,6 +11,5 @@ BOT_SCOPES: tuple[str, ...] = (
     "groups:history",
     "im:history",
     "im:write",
-    "reactions:write",
     "users:read",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, func, select
 
 from storage.db import insert_new
@@ -73,6 +73,21 @@ def delete_session(db: Session, *, team_id: str, session_id: int) -> None:
     row = get_session(db, team_id=team_id, session_id=session_id)
     if row is not None and row.status == SessionStatus.STARTING:
         db.delete(row)
+
+
+def delete_if_empty(db: Session, *, team_id: str, session_id: int) -> EmpathySession | None:
+    """Remove an ended session nobody wrote a note in (with its participants); the removed row,
+    or None when it has notes, is still running, or is gone."""
+    row = get_session(db, team_id=team_id, session_id=session_id)
+    if row is None or row.status.live or row.status == SessionStatus.STARTING or has_notes(db, session_id=session_id):
+        return None
+    db.execute(delete(Participant).where(Participant.session_id == session_id))  # type: ignore[arg-type]
+    db.delete(row)
+    return row
+
+
+def has_notes(db: Session, *, session_id: int) -> bool:
+    return db.exec(select(Note.id).where(Note.session_id == session_id).limit(1)).first() is not None
 
 
 def join(db: Session, *, team_id: str, session_id: int, user_id: str, now: datetime) -> bool:

@@ -58,6 +58,16 @@ class OutboxState(StrEnum):
     FAILED = "failed"  # Slack refused it for good, or it kept failing
 
 
+class PersonaStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class PersonaKind(StrEnum):
+    PROTO = "proto"  # a hypothesis from a workshop
+    VALIDATED = "validated"  # backed by evidence
+
+
 class StrEnumColumn(TypeDecorator[StrEnum]):
     """A string column that reads back as `enum_type`."""
 

@@ -30,7 +30,7 @@ from bot.socket_mode import connect_socket_mode
 from bot.socket_mode_client import HangUpSocketModeHandler
 from tests.slack_fake import FakeSlack, FakeSocketMode, SlackHttpClient
 
-SIGNING_SECRET = "test-signing-secret"
+SIGNING_SECRET = "8f742231b10e8888abcd99aa0c8e85a5"  # shaped like Slack's
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 CLIENT_ID = "111.222"

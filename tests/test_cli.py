@@ -59,7 +59,7 @@ def test_doctor_passes_when_everything_is_in_place(tmp_path: Path, slack: FakeSl
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "FAIL" not in result.stdout
-    for name in ("bot token", "scopes", "app token", "database", "migrations"):
+    for name in ("bot token", "scopes", "app token", "signing secret", "database", "migrations"):
         assert f"[pass] {name}" in result.stdout
 
 
@@ -139,6 +139,19 @@ def test_doctor_checks_the_app_token_even_without_a_bot_token(tmp_path: Path, sl
     assert "[FAIL] bot token: SLACK_BOT_TOKEN is not set" in result.stdout
     assert "[FAIL] app token: apps.connections.open said invalid_auth" in result.stdout
     assert "SLACK_APP_TOKEN" in result.stdout and "None" not in result.stdout
+
+
+def test_doctor_says_when_it_could_not_check_scopes_and_checks_the_secret_without_a_bot_token(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    slack.granted_scopes = None
+    assert "[pass] scopes: could not check" in cli(tmp_path, "doctor", **slack_env(slack)).stdout
+
+    env = {**slack_env(slack), "SLACK_SIGNING_SECRET": "xoxb-pasted-the-wrong-thing"}
+    del env["SLACK_BOT_TOKEN"]
+    result = cli(tmp_path, "doctor", **env)
+    assert "[FAIL] bot token" in result.stdout
+    assert "[FAIL] signing secret: SLACK_SIGNING_SECRET does not look like one" in result.stdout
 
 
 def test_doctor_names_an_http_failure_instead_of_none(tmp_path: Path, slack: FakeSlack) -> None:

@@ -9,13 +9,17 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.empathy import ids
-from storage.models import Persona
+from bot.render.empathy_export import build_export
+from storage.empathy_notes import VotedNote
+from storage.models import EmpathySession, Persona
+from storage.states import NoteVisibility
 from tests.harness import Bot, eventually
 from tests.slack_fake import FakeSlack, payloads
 from tests.test_empathy_support import Workshop, as_dict, start_form, texts_of
@@ -100,7 +104,7 @@ def test_the_cli_exports_a_session(bot: Bot, slack: FakeSlack, engine: Engine, t
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     says = next(s for s in document["sections"] if s["key"] == "says")
-    assert says["notes"][0] == {"text": "Where is my order?", "votes": 4, "author": "U0BEN"}
+    assert says["notes"][0] == {"text": "Where is my order?", "votes": 4, "author": {"id": "U0BEN", "name": "U0BEN"}}
     markdown = subprocess.run([script, "export", "session", str(w.session_id)], env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=60)
     assert markdown.stdout.startswith("# Empathy map: First-time buyer on mobile")
@@ -180,3 +184,84 @@ def test_the_export_slash_command_sends_the_file_or_says_what_is_wrong(bot: Bot,
     assert json.loads(slack.uploads[upload["id"]])["note_count"] == 1
     bot.http.command(payloads.slash_command("/empathy", "export 424242", user="U0ANA", channel=w.channel))
     eventually(lambda: any("can't find that session" in t for t in w.ephemerals("U0ANA")))
+
+
+def test_a_session_ended_with_no_notes_offers_to_run_it_again_or_delete_it(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.click(ids.JOIN, "U0ANA")
+    w.control(ids.END)
+    w.settle()
+    assert not slack.calls_to("files.completeUploadExternal"), "no empty image"
+    assert not [t for t in w.thread() if "Summary of" in t], "no empty summary"
+    [offer] = [c.args for c in slack.calls_to("chat.postMessage") if "ended with no notes" in c.args["text"]]
+    assert offer["thread_ts"] == w.board_ts and "nothing to summarize" in texts_of(offer["blocks"])
+    board = w.board_text()
+    assert ids.JOIN not in board and ids.EXPORT not in board and ids.PERSONA_FROM_SESSION not in board
+
+    w.click(ids.DELETE_EMPTY, "U0ANA", str(w.session_id))
+    eventually(lambda: any("Only the facilitator" in t for t in w.ephemerals("U0ANA")))
+    w.click(ids.RUN_AGAIN, w.facilitator, str(w.session_id))
+    form = slack.wait_for("views.open", 1)[-1].args["view"]
+    form = form if isinstance(form, dict) else json.loads(form)
+    assert "First-time buyer on mobile" in json.dumps(form), "the form comes filled in"
+
+    offer_ts = next(c.response["ts"] for c in slack.calls_to("chat.postMessage") if "ended with no notes"
+                    in c.args["text"])
+    bot.http.interactive(payloads.block_actions(ids.DELETE_EMPTY, value=str(w.session_id), user=w.facilitator,
+                                                channel=w.channel, message_ts=offer_ts))
+    w.settle()
+    assert w.sessions() == []
+    assert (w.channel, w.board_ts) not in slack.messages and (w.channel, offer_ts) not in slack.messages
+
+
+def test_a_session_compressed_into_seconds_does_not_say_zero_minutes(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: w.phase_index() == 1)
+    w.add_notes("U0ANA", "Too slow")
+    w.control(ids.END)
+    w.settle()
+    [summary] = [c.args for c in slack.calls_to("chat.postMessage") if "Summary of" in c.args["text"]]
+    assert "under a minute" in texts_of(summary["blocks"]) and "0 min" not in texts_of(summary["blocks"])
+
+
+def test_exports_name_people_date_things_in_the_readers_zone_and_come_as_csv(bot: Bot, slack: FakeSlack) -> None:
+    w = _played(Workshop(bot, slack).start())
+    slack.users[w.facilitator] = {"tz": "Europe/Paris"}
+    uploads = len(slack.calls_to("files.completeUploadExternal"))
+    w.click(ids.EXPORT, w.facilitator, f"{w.session_id}:md")
+    w.click(ids.EXPORT_CSV, w.facilitator, f"{w.session_id}:csv")
+    calls = slack.wait_for("files.completeUploadExternal", uploads + 2)[uploads:]
+    contents = [slack.uploads[f["id"]].decode() for c in calls for f in as_dict(c.args["files"])]
+    markdown = next(c for c in contents if c.startswith("# Empathy map"))
+    table = next(c for c in contents if c.startswith("section,"))
+    assert "**Facilitator:** u0facil" in markdown and "(by u0ben)" in markdown
+    assert "**Started:** 23 Nov 2026, 10:00 CET" in markdown, "in the reader's zone, as people write dates"
+    assert "U0BEN" not in markdown and "+00:00" not in markdown
+    lines = table.splitlines()
+    assert lines[0] == "section,note,votes,author" and "Says,Where is my order?,4,u0ben" in lines
+
+
+def test_a_private_channels_sessions_export_only_to_its_members(bot: Bot, slack: FakeSlack) -> None:
+    w = _played(Workshop(bot, slack).start())
+    slack.channels[w.channel] = {"is_private": True, "members": [w.facilitator, "U0ANA"]}
+    uploads = len(slack.calls_to("files.completeUploadExternal"))
+    bot.http.command(payloads.slash_command("/empathy", f"export {w.session_id} json", user="U0MALLORY",
+                                            channel="C0ELSEWHERE"))
+    eventually(lambda: any("Only members of" in t for t in w.ephemerals("U0MALLORY")))
+    w.click(ids.EXPORT_JSON, "U0ANA", f"{w.session_id}:json")
+    slack.wait_for("files.completeUploadExternal", uploads + 1)
+    w.settle()
+    assert len(slack.calls_to("files.completeUploadExternal")) == uploads + 1, "the outsider got nothing"
+
+
+def test_an_anonymous_export_lists_people_alphabetically_not_in_the_order_they_joined(bot: Bot) -> None:
+    session = EmpathySession(id=1, team_id="T", channel_id="C", facilitator_id="UF", subject="s", goal="g",
+                             canvas="classic", duration_minutes=30, anonymous=True, votes_per_person=5,
+                             created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    notes = [VotedNote(id=i, quadrant="says", text=f"n{i}", author_id=a, votes=0, visibility=NoteVisibility.VISIBLE)
+             for i, a in enumerate(["UZED", "UALF"])]
+    document = build_export(bot.deps.prompts, session=session, notes=notes, participants=["UZED", "UALF"],
+                            names={"UZED": "Zed", "UALF": "Alf"})
+    assert [p["name"] for p in document["participants"]] == ["Alf", "Zed"]
+    assert "UZED" not in json.dumps(document["sections"]) and "Zed" not in json.dumps(document["sections"])

@@ -6,6 +6,7 @@ becomes fiction; these pin its behaviour with the real clients, not hand-written
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -160,7 +161,8 @@ def test_directory_methods(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError, match="already_reacted"):
         client.reactions_add(channel="C9", timestamp="1.2", name="tada")
     with pytest.raises(SlackApiError, match="unknown_method"):
-        client.api_call("conversations.members", params={"channel": "C9"})
+        client.api_call("conversations.kick_everyone", params={"channel": "C9"})
+    assert client.conversations_members(channel="C9")["members"] == ["UBOT"]
     fake.override("conversations.members", {"members": ["U1"]})
     assert client.conversations_members(channel="C9")["members"] == ["U1"]
     with pytest.raises(SlackApiError, match="not_authed"):
@@ -343,3 +345,10 @@ def test_payload_shapes() -> None:
     in_view = payloads.block_actions("go", view=submission["view"])
     assert "channel" not in in_view and in_view["container"] == {"type": "view", "view_id": "V0001"}
     assert payloads.new_ts() < payloads.new_ts()
+
+
+def test_message_timestamps_always_increase_and_keep_slacks_shape() -> None:
+    stamps = [payloads.new_ts() for _ in range(100_000)]
+    as_ints = [tuple(int(part) for part in ts.split(".")) for ts in stamps]
+    assert all(a < b for a, b in itertools.pairwise(as_ints))
+    assert all(len(ts.split(".")[1]) == 6 for ts in stamps[:100])

@@ -108,7 +108,7 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
         people.append(blocks.button(t("vote"), ids.OPEN_BALLOT, value=value, style="primary"))
     people += [blocks.button(t("my_notes"), ids.MY_NOTES, value=value),
                blocks.button(t("all_notes"), ids.ALL_NOTES, value=value)]
-    if not live:
+    if not live and state.notes:
         people.append(blocks.button(t("export"), ids.EXPORT, value=f"{session.id}:md"))
     out.append(blocks.actions(*people, block_id=f"participant_controls:{session.id}"))
     if live:

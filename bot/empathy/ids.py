@@ -13,6 +13,9 @@ PAUSE = "empathy_pause"
 END = "empathy_end"
 EXPORT = "empathy_export"
 EXPORT_JSON = "empathy_export_json"
+EXPORT_CSV = "empathy_export_csv"
+RUN_AGAIN = "empathy_run_again"
+DELETE_EMPTY = "empathy_delete_empty"
 PERSONA_FROM_SESSION = "persona_from_session"  # handled by the personas feature
 
 NOTE_MODAL = "empathy_note"

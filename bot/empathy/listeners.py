@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot import outbox
 from bot.deps import Deps
-from bot.empathy import controls, ids, participation, session_flow, start, wrapup
+from bot.empathy import channel_gone, controls, empty_session, ids, participation, session_flow, start, wrapup
 
 ACTIONS = {
     ids.START_FROM_HOME: start.handle_start_from_home,
@@ -26,6 +26,9 @@ ACTIONS = {
     f"{ids.BALLOT_PAGE}_next": controls.handle_ballot_page,
     ids.EXPORT: wrapup.handle_export,
     ids.EXPORT_JSON: wrapup.handle_export,
+    ids.EXPORT_CSV: wrapup.handle_export,
+    ids.RUN_AGAIN: empty_session.handle_run_again,
+    ids.DELETE_EMPTY: empty_session.handle_delete_empty,
 }
 VIEWS = {
     ids.START_MODAL: start.handle_start_submission,
@@ -35,6 +38,7 @@ VIEWS = {
 }
 OUTBOX = {
     "empathy.board": outbox.Kind(start.send_board, refused=start.board_refused),
+    channel_gone.THREAD_POST: channel_gone.KIND,
     "empathy.summary": outbox.Kind(wrapup.send_summary),
     "empathy.canvas": outbox.Kind(wrapup.send_canvas),
 }

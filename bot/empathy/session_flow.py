@@ -31,8 +31,9 @@ from sqlmodel import Session
 
 from bot import blocks
 from bot.deps import Deps
-from bot.empathy import board, board_view, ids
+from bot.empathy import board, board_view, ids, summary_view
 from bot.empathy.agenda import CANVASES, Phase, PhaseKind, build_agenda, phase_at
+from bot.empathy.channel_gone import THREAD_POST
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
 from storage import empathy_phases as phases
@@ -70,8 +71,13 @@ def lane(session: EmpathySession) -> str:
 
 
 def in_thread(session: EmpathySession, key: str, text: str) -> Outgoing:
-    return Outgoing("post", f"empathy:{session.id}:{key}", lane=lane(session), payload={
+    return Outgoing(THREAD_POST, f"empathy:{session.id}:{key}", lane=lane(session), payload={
         "channel": session.channel_id, "thread_ts": session.board_ts, "text": blocks.clip(text, 3000)})
+
+
+def in_thread_blocks(session: EmpathySession, key: str, text: str, content: list[dict]) -> Outgoing:
+    return Outgoing(THREAD_POST, f"empathy:{session.id}:{key}", lane=lane(session), payload={
+        "channel": session.channel_id, "thread_ts": session.board_ts, "text": text, "blocks": content})
 
 
 def _t(deps: Deps, macro: str, **kw: object) -> str:
@@ -97,7 +103,13 @@ def phase_started(uow: UnitOfWork, session: EmpathySession) -> None:
 
 
 def queue_summary(uow: UnitOfWork, session: EmpathySession) -> None:
-    """The summary and the canvas image are rendered when sent (from what the database holds)."""
+    """The summary and the canvas image are rendered when sent (from what the database holds).
+    With no notes there is nothing to sum up: the facilitator is offered to run it again or
+    delete it instead of an empty summary, an empty image and a persona made of nothing."""
+    if not store.has_notes(uow.db, session_id=session.id):
+        uow.enqueue(session.team_id, [in_thread_blocks(
+            session, "nothing_written", *summary_view.build_nothing_written(uow.deps.prompts, session))])
+        return
     uow.enqueue(session.team_id, [
         Outgoing("empathy.summary", f"empathy:{session.id}:summary", {"session_id": session.id}, lane(session)),
         Outgoing("empathy.canvas", f"empathy:{session.id}:canvas", {"session_id": session.id}, lane(session)),

@@ -51,7 +51,8 @@ def handle_start_from_home(ack: Ack, ctx: RequestContext) -> None:
 
 
 def open_start_modal(ctx: RequestContext, channel_id: str) -> None:
-    personas = personas_store.list_personas(ctx.deps.engine, team_id=ctx.team_id)
+    with unit_of_work(ctx.deps.engine) as db:  # after the ack: the request's unit of work is over
+        personas = personas_store.list_personas(db, team_id=ctx.team_id)
     ctx.client.views_open(trigger_id=ctx.trigger_id, view=views.build_start_modal(
         ctx.deps.prompts, channel_id=channel_id, personas=personas))
 
@@ -94,7 +95,7 @@ def _persona(ctx: RequestContext, form: ModalValues) -> Persona | None:
     picked = form.selected(ids.PERSONA_BLOCK) or ""
     if not picked.isdigit():
         return None
-    return personas_store.get_persona(ctx.deps.engine, team_id=ctx.team_id, persona_id=int(picked))
+    return personas_store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(picked))
 
 
 def _errors(ctx: RequestContext, form: ModalValues, persona: Persona | None) -> dict[str, str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
+
 from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import CANVASES
@@ -69,6 +71,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
         blocks.button(t("persona_button"), ids.PERSONA_FROM_SESSION, value=str(session.id), style="primary"),
         blocks.button(t("export_md"), ids.EXPORT, value=f"{session.id}:md"),
         blocks.button(t("export_json"), ids.EXPORT_JSON, value=f"{session.id}:json"),
+        blocks.button(t("export_csv"), ids.EXPORT_CSV, value=f"{session.id}:csv"),
         block_id=f"summary_actions:{session.id}",
     ))
     return blocks.message_blocks(out)
@@ -80,3 +83,18 @@ def canvas_sections(prompts: Prompts, outcome: Outcome) -> list[CanvasSection]:
                       notes=[(n.text, n.votes) for n in notes])
         for key, notes in by_section(outcome.session, outcome.notes).items()
     ]
+
+
+def build_nothing_written(prompts: Prompts, session: EmpathySession) -> tuple[str, list[dict]]:
+    """(fallback text, blocks) for a session that ended with no notes: run it again, or delete it."""
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(SUMMARY, macro, **kw)
+
+    delete = blocks.button(t("delete_button"), ids.DELETE_EMPTY, value=str(session.id), style="danger")
+    delete.confirm = ConfirmObject(title=PlainTextObject(text=t("delete_confirm_title")),
+                                   text=PlainTextObject(text=t("delete_confirm_text")),
+                                   confirm=PlainTextObject(text=t("delete_confirm_yes")),
+                                   deny=PlainTextObject(text=t("delete_confirm_no")))
+    return t("nothing_written_fallback"), blocks.message_blocks([
+        blocks.section(t("nothing_written", facilitator=session.facilitator_id)),
+        blocks.actions(blocks.button(t("again_button"), ids.RUN_AGAIN, value=str(session.id)), delete)])

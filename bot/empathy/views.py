@@ -22,14 +22,16 @@ from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import CANVASES, DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES
 from prompts import Prompts
-from storage.models import Persona
+from storage.models import EmpathySession, Persona
 
 MODAL = "empathy/start_modal"
 MAX_PERSONA_OPTIONS = 100
 
 
-def build_start_modal(prompts: Prompts, *, channel_id: str, personas: list[Persona] | None = None) -> dict:
-    """`channel_id` is empty when started from the App Home (no channel context)."""
+def build_start_modal(prompts: Prompts, *, channel_id: str, personas: list[Persona] | None = None,
+                      again: EmpathySession | None = None) -> dict:
+    """`channel_id` is empty when started from the App Home (no channel context); `again` fills
+    the form from an earlier session (Run it again)."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(MODAL, macro, **kw)
 
@@ -59,18 +61,22 @@ def build_start_modal(prompts: Prompts, *, channel_id: str, personas: list[Perso
             InputBlock(block_id=ids.CHANNEL_BLOCK, label=PlainTextObject(text=t("channel_label")),
                        element=channel_select),
             blocks.text_input(block_id=ids.SUBJECT_BLOCK, label=t("subject_label"),
-                              placeholder=t("subject_placeholder"), max_length=150, optional=bool(personas)),
+                              placeholder=t("subject_placeholder"), max_length=150, optional=bool(personas),
+                              initial=again.subject if again else None),
             *persona_blocks,
             blocks.text_input(block_id=ids.GOAL_BLOCK, label=t("goal_label"), multiline=True,
-                              placeholder=t("goal_placeholder"), max_length=500),
-            _number(ids.DURATION_BLOCK, t("duration_label"), DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES),
+                              placeholder=t("goal_placeholder"), max_length=500,
+                              initial=again.goal if again else None),
+            _number(ids.DURATION_BLOCK, t("duration_label"), again.duration_minutes if again else DEFAULT_MINUTES,
+                    MIN_MINUTES, MAX_MINUTES),
             InputBlock(
                 block_id=ids.CANVAS_BLOCK,
                 label=PlainTextObject(text=t("canvas_label")),
                 element=StaticSelectElement(action_id="value", options=canvas_options,
-                                            initial_option=canvas_options[0]),
+                                            initial_option=next(
+                    (o for o in canvas_options if again and o.value == again.canvas), canvas_options[0])),
             ),
-            _number(ids.VOTES_BLOCK, t("votes_label"), 5, 1, 20),
+            _number(ids.VOTES_BLOCK, t("votes_label"), again.votes_per_person if again else 5, 1, 20),
             InputBlock(
                 block_id=ids.OPTIONS_BLOCK,
                 label=PlainTextObject(text=t("options_label")),

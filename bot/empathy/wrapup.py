@@ -6,7 +6,7 @@ once; both are rendered when sent, from what the database holds then.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -17,6 +17,8 @@ from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.empathy import summary_view
 from bot.empathy.interaction import load, tell
+from bot.people import People, can_read_channel, look_up
+from bot.private_reply import tell_user
 from bot.render import empathy_export
 from bot.render.empathy_canvas import render_canvas
 from bot.request_context import RequestContext
@@ -73,11 +75,15 @@ def send_canvas(deps: Deps, client: WebClient, delivery: outbox.Delivery) -> tup
 
 
 # -- exports -----------------------------------------------------------------------------------
-def export_document(db: Session, prompts: Prompts, session: EmpathySession, fmt: str, now: datetime) -> str:
-    """The session as Markdown or JSON; the CLI calls this without a Slack connection."""
-    found = outcome_at(db, session, now)
-    document = empathy_export.build_export(prompts, session=session, notes=found.notes,
-                                           participants=found.participants)
+def export_document(db: Session, prompts: Prompts, session: EmpathySession, fmt: str, now: datetime,
+                    people: People | None = None) -> str:
+    """The session as Markdown, JSON or CSV; the CLI calls this without Slack (people as ids, UTC)."""
+    return _render(prompts, outcome_at(db, session, now), fmt, people or People({}, UTC))
+
+
+def _render(prompts: Prompts, found: summary_view.Outcome, fmt: str, people: People) -> str:
+    document = empathy_export.build_export(prompts, session=found.session, notes=found.notes,
+                                           participants=found.participants, names=people.names, tz=people.tz)
     return empathy_export.render(prompts, document, fmt)
 
 
@@ -95,17 +101,25 @@ def handle_export_command(call: CommandCall) -> None:
 
 
 def _export(ctx: RequestContext, session: EmpathySession | None, fmt: str, *, channel: str = "") -> None:
-    t = ctx.deps.prompts.part
     if session is None or session.status == SessionStatus.STARTING or fmt not in empathy_export.FORMATS:
-        tell(ctx, t(SUMMARY, "export_not_found"), channel=channel)
+        tell(ctx, ctx.deps.prompts.part(SUMMARY, "export_not_found"), channel=channel)
         return
-    text = export_document(ctx.db, ctx.deps.prompts, session, fmt, ctx.now())
-    ctx.later(send_export, ctx, session, text, fmt)
-    tell(ctx, t(SUMMARY, "exported", format=t(SUMMARY, "format_name", fmt=fmt)), channel=channel)
+    ctx.later(send_export, ctx, outcome_at(ctx.db, session, ctx.now()), fmt, channel)
 
 
-def send_export(ctx: RequestContext, session: EmpathySession, text: str, fmt: str) -> None:
-    """Upload the export into the person's DM with the bot (private, and out of the channel's way)."""
-    dm = ctx.client.conversations_open(users=ctx.user_id)["channel"]["id"]
-    ctx.client.files_upload_v2(channel=dm, content=text.encode(), filename=f"empathy-map-{session.id}.{fmt}",
-                               title=ctx.deps.prompts.part(SUMMARY, "export_comment", subject=session.subject))
+def send_export(ctx: RequestContext, found: summary_view.Outcome, fmt: str, channel: str) -> None:
+    """Into the person's DM (private, out of the channel's way), if they can read the session's
+    channel: a private channel's sessions are for its members."""
+    t, session, client = ctx.deps.prompts.part, found.session, ctx.client
+    if not can_read_channel(client, session.channel_id, ctx.user_id):
+        tell_user(ctx.body, client, t(SUMMARY, "export_members_only", channel=session.channel_id),
+                  channel=channel or ctx.channel_id, user=ctx.user_id)
+        return
+    people = look_up(client, {ctx.user_id, session.facilitator_id, *found.participants,
+                              *(n.author_id for n in found.notes)}, viewer=ctx.user_id)
+    text = _render(ctx.deps.prompts, found, fmt, people)
+    dm = client.conversations_open(users=ctx.user_id)["channel"]["id"]
+    client.files_upload_v2(channel=dm, content=text.encode(), filename=f"empathy-map-{session.id}.{fmt}",
+                           title=t(SUMMARY, "export_comment", subject=session.subject))
+    tell_user(ctx.body, client, t(SUMMARY, "exported", format=t(SUMMARY, "format_name", fmt=fmt)),
+              channel=channel or ctx.channel_id, user=ctx.user_id)

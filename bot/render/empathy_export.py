@@ -1,13 +1,18 @@
-"""A finished (or running) empathy session as a portable document: JSON data and Markdown.
+"""A finished (or running) empathy session as a portable document: JSON, Markdown and CSV.
 
-Pure: domain rows in, a dict / text out. Authors are included only when the session was not
-anonymous, so an export never reveals what Slack never showed.
+Pure: domain rows in, a dict / text out. People are shown by name (`names`, looked up by the
+caller; an id when unknown) and dates in the reader's time zone. An anonymous session exports
+no authors, and its participants in alphabetical order: in join order they would line up with
+the order of the notes.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.empathy.agenda import CANVASES
@@ -15,19 +20,33 @@ from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
 
-FORMATS = ("md", "json")
+FORMATS = ("md", "json", "csv")
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def readable(value: datetime | None, tz: tzinfo) -> str:
+    """`5 Dec 2026, 14:03 CET`: what a person reads, in their zone."""
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".rstrip()
+
+
 def build_export(
-    prompts: Prompts, *, session: EmpathySession, notes: list[VotedNote], participants: list[str]
+    prompts: Prompts, *, session: EmpathySession, notes: list[VotedNote], participants: list[str],
+    names: Mapping[str, str] | None = None, tz: tzinfo = UTC,
 ) -> dict[str, Any]:
     """The session's content, sections in canvas order and notes most-voted first."""
+    names = names or {}
+
     def name(key: str) -> str:
         return prompts.part("empathy/phases", "name", key=key)
+
+    def person(user_id: str) -> dict[str, str]:
+        return {"id": user_id, "name": names.get(user_id) or user_id}
 
     sections = []
     for key in CANVASES[session.canvas]:
@@ -37,21 +56,25 @@ def build_export(
                 continue
             entry: dict[str, Any] = {"text": note.text, "votes": note.votes}
             if not session.anonymous:
-                entry["author"] = note.author_id
+                entry["author"] = person(note.author_id)
             section_notes.append(entry)
         sections.append({"key": key, "name": name(key), "notes": section_notes})
+    people = [person(p) for p in participants]
+    if session.anonymous:
+        people.sort(key=lambda p: (p["name"].lower(), p["id"]))
     end = session.finished_at
     minutes = round((end - session.created_at).total_seconds() / 60) if end else None
     return {
         "session": {
             "id": session.id, "subject": session.subject, "goal": session.goal, "canvas": session.canvas,
             "status": session.status, "anonymous": session.anonymous, "channel": session.channel_id,
-            "facilitator": session.facilitator_id, "votes_per_person": session.votes_per_person,
+            "facilitator": person(session.facilitator_id), "votes_per_person": session.votes_per_person,
             "planned_minutes": session.duration_minutes, "actual_minutes": minutes,
             "started_at": _iso(session.created_at), "finished_at": _iso(end),
+            "started": readable(session.created_at, tz), "finished": readable(end, tz),
             "persona_id": session.persona_id,
         },
-        "participants": participants,
+        "participants": people,
         "note_count": sum(len(s["notes"]) for s in sections),
         "sections": sections,
     }
@@ -65,5 +88,20 @@ def to_markdown(prompts: Prompts, export: dict[str, Any]) -> str:
     return prompts.render("empathy/export_md", **export) + "\n"
 
 
+def to_csv(export: dict[str, Any]) -> str:
+    """One row per note (section, note, votes, author): for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    anonymous = export["session"]["anonymous"]
+    writer.writerow(["section", "note", "votes", *([] if anonymous else ["author"])])
+    for section in export["sections"]:
+        for note in section["notes"]:
+            writer.writerow([section["name"], note["text"], note["votes"],
+                             *([] if anonymous else [note["author"]["name"]])])
+    return out.getvalue()
+
+
 def render(prompts: Prompts, export: dict[str, Any], fmt: str) -> str:
-    return to_json(export) if fmt == "json" else to_markdown(prompts, export)
+    if fmt == "json":
+        return to_json(export)
+    return to_csv(export) if fmt == "csv" else to_markdown(prompts, export)

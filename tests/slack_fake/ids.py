@@ -17,16 +17,16 @@ BOT_USER_ID = "UBOT"
 VERIFICATION_TOKEN = "fAkEvErIfIcAtIoNtOkEn"
 
 _lock = threading.Lock()
-_last_ts = 0.0
+_last_us = 0  # microseconds: integers, so consecutive ts always increase
 _counter = itertools.count(1)
 
 
 def new_ts() -> str:
     """A unique, increasing Slack ts (seconds.microseconds) close to now."""
-    global _last_ts
+    global _last_us
     with _lock:
-        _last_ts = max(time.time(), _last_ts + 0.000001)
-        return f"{_last_ts:.6f}"
+        _last_us = max(time.time_ns() // 1000, _last_us + 1)
+        return f"{_last_us // 1_000_000}.{_last_us % 1_000_000:06d}"
 
 
 def trigger_id() -> str:

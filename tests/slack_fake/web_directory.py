@@ -121,6 +121,11 @@ class DirectoryMethods(WorkspaceState):
     def conversations_info(self, args: dict[str, Any]) -> Answer:
         return {"channel": self._channel_info(str(need(args, "channel", "channel_not_found")))}
 
+    def conversations_members(self, args: dict[str, Any]) -> Answer:
+        """A channel's ``members`` override (everyone in it); the bot alone when none is set."""
+        info = self._channel_info(str(need(args, "channel", "channel_not_found")))
+        return {"members": list(info.get("members") or [BOT_USER_ID]), "response_metadata": {"next_cursor": ""}}
+
     def conversations_join(self, args: dict[str, Any]) -> Answer:
         channel = str(need(args, "channel", "channel_not_found"))
         info = self._channel_info(channel)

@@ -41,6 +41,7 @@ class Workspace(OAuthMethods, ChatMethods, DirectoryMethods):
             "conversations.open": self.conversations_open,
             "conversations.info": self.conversations_info,
             "conversations.join": self.conversations_join,
+            "conversations.members": self.conversations_members,
             "users.info": self.users_info,
             "reactions.add": self.reactions_add,
             "reactions.remove": self.reactions_remove,
