@@ -56,3 +56,4 @@ def register(app: App, deps: Deps) -> None:
                       summary=deps.prompts.part("empathy/help", "export"))
     deps.outbox_senders.update(OUTBOX)
     deps.ticks["empathy"] = lambda: session_flow.run_due(deps)
+    deps.on_uninstall.append(session_flow.stop_workspace)

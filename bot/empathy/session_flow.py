@@ -27,6 +27,8 @@ import logging
 import math
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from bot import blocks
 from bot.deps import Deps
 from bot.empathy import board, board_view, ids, summary_view
@@ -174,6 +176,14 @@ def control(uow: UnitOfWork, session: EmpathySession, act: str, *, by: str) -> b
     if won:
         uow.enqueue(session.team_id, [in_thread(session, stamp, text)])
     return won
+
+
+def stop_workspace(db: Session, team_id: str, now: datetime) -> None:
+    """The workspace removed the app: its sessions end where they are, without a word (no post
+    could reach it), and the timer tick stops looking at them."""
+    ended = phases.cancel_workspace(db, team_id=team_id, now=now)
+    if ended:
+        log.info("ended %s empathy sessions of workspace %s, which removed the app", ended, team_id)
 
 
 # -- the timer tick -------------------------------------------------------------------------

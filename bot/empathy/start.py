@@ -26,6 +26,7 @@ from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
 from bot.empathy.board_view import board_fallback_text
 from bot.modal_values import ModalValues
 from bot.request_context import RequestContext
+from bot.slack_client import NotInstalled
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
 from storage import personas as personas_store
@@ -154,6 +155,8 @@ def board_refused(deps: Deps, delivery: outbox.Delivery, error: str) -> None:
             return
         channel, facilitator = session.channel_id, session.facilitator_id
         store.delete_session(db, team_id=session.team_id, session_id=session.id)
+    if error == outbox.NOT_INSTALLED:
+        return  # the workspace removed the app: nobody there can be told
     key = "cannot_post" if error in CANNOT_POST else "post_failed"
     text = deps.prompts.part("empathy/errors", key, channel=channel, error=error)
     _tell_facilitator(deps, delivery, facilitator, text)
@@ -168,5 +171,5 @@ def _tell_facilitator(deps: Deps, delivery: outbox.Delivery, user_id: str, text:
             WebhookClient(url).send(text=text, response_type="ephemeral")
         else:
             deps.client_for(delivery.team_id).chat_postMessage(channel=user_id, text=text)
-    except (SlackApiError, OSError) as exc:
+    except (SlackApiError, OSError, NotInstalled) as exc:
         log.warning("could not tell %s why the session did not start: %s", user_id, exc)
