@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.review_subjects import SubjectChange, announce_change
 from storage import persona_evidence, reviews
 from storage import personas as store
+from storage.db import unit_of_work
 from storage.models import Evidence, Persona
 from storage.personas import PersonaUpdate
 
@@ -124,10 +125,12 @@ def add_evidence(deps: Deps, *, team_id: str, persona_id: int, user_id: str, tex
 def _schedule(deps: Deps, persona: Persona) -> None:
     if persona.status != "active" or persona.next_review_at is None:
         return
-    reviews.schedule_next_cadence(deps.engine, team_id=persona.team_id, subject_type=KIND, subject_id=persona.id,
-                                  owner_id=persona.owner_id, due_at=persona.next_review_at, now=deps.clock.now())
+    with unit_of_work(deps.engine) as db:
+        reviews.schedule_next_cadence(db, team_id=persona.team_id, subject_type=KIND, subject_id=persona.id,
+                                      owner_id=persona.owner_id, due_at=persona.next_review_at, now=deps.clock.now())
 
 
 def _announce(deps: Deps, persona: Persona, what: str, user_id: str, now: datetime, detail: str = "") -> None:
-    announce_change(deps.on_change, SubjectChange(team_id=persona.team_id, kind=KIND, subject_id=persona.id,
-                                                  change=what, by_user_id=user_id, at=now, detail=detail))
+    with unit_of_work(deps.engine) as db:
+        announce_change(db, deps.on_change, SubjectChange(team_id=persona.team_id, kind=KIND, subject_id=persona.id,
+                                                          change=what, by_user_id=user_id, at=now, detail=detail))
