@@ -55,7 +55,7 @@ def test_the_owner_edits_by_modal_and_history_shows_the_change_field_by_field(bo
 
 def test_someone_else_cannot_edit_or_retire_but_can_suggest(bot: Bot, slack: FakeSlack) -> None:
     changes: list[SubjectChange] = []
-    bot.deps.on_change.append(changes.append)
+    bot.deps.on_change.append(lambda _db, change: changes.append(change))
     persona = make_persona(bot, owner="U0OWNER")
     _click(bot, ids.EDIT, persona.id, "U0STRANGER")
     _click(bot, ids.RETIRE, persona.id, "U0STRANGER")
