@@ -44,20 +44,27 @@ from tests.bench import burst_requests as reqs
 from tests.bench.burst_boards import expected_boards, updates_per_board, wait_in_sync
 from tests.bench.burst_figures import Phase, max_per_second, table, verdicts
 from tests.bench.burst_procs import LoadGenerator, cpu_seconds, free_port, rss_mb, spawn, stop
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, eventually
+from tests.bench.burst_rooms import Room
+from tests.harness import BOT_TOKEN, SIGNING_SECRET
 from tests.slack_fake import FakeSlack, SlackHttpClient
-from tests.test_empathy_support import TEAM, Workshop
 
 VOTE_PHASE = 7  # classic canvas: intro, four sections, pains & gains, then the vote
 Build = Callable[[], list[list[dict[str, Any]]]]
 
 
-def until(check: Callable[[], bool], *, timeout: float) -> None:
-    """Like `eventually`, polling the database ten times a second (not a hundred) during a burst."""
+class Stuck(Exception):
+    """The bot never finished a phase's work: the round stops, the figures so far are printed."""
+
+
+def until(check: Callable[[], bool], *, timeout: float) -> bool:
+    """Like `eventually`, polling the database ten times a second (not a hundred) during a burst;
+    False when `check` is still false after `timeout`."""
     deadline = time.monotonic() + timeout
     while not check():
-        assert time.monotonic() < deadline, f"still not true after {timeout}s: {check}"
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.1)
+    return True
 
 
 class RemoteBot:
@@ -76,7 +83,7 @@ class Round:
         self.args, self.slack, self.engine, self.load, self.slack_ms = args, slack, engine, load, slack_ms
         self.prompts = Prompts(None)
         self.phases: list[Phase] = []
-        self.rooms: list[Workshop] = []
+        self.rooms: list[Room] = []
         self.people: dict[int, list[str]] = {}
 
     def run(self) -> list[Phase]:
@@ -95,6 +102,9 @@ class Round:
         try:
             self._setup(RemoteBot(bot_port, self.engine))
             self._play()
+        except Stuck as exc:
+            print(f"  {self.slack_ms} ms: round stopped, {exc}; `--profile FILE` and `kill -USR1 <bot pid>` print "
+                  "where the bot's threads wait", flush=True)
         finally:
             stop(self.bot)
             stop(self.bare)
@@ -105,13 +115,14 @@ class Round:
         self.slack.latency, self.slack.workspace.trigger_ttl = 0.0, None
         tag = f"{self.slack_ms:03d}"
         for s in range(self.args.sessions):
-            w = Workshop(bot, self.slack, channel=f"C{tag}S{s:02d}",  # type: ignore[arg-type]
-                         facilitator=f"UF{tag}{s:02d}").start(minutes=120)
+            w = Room(bot, self.slack, team=f"T{tag}{s % self.args.teams:02d}", channel=f"C{tag}S{s:02d}",
+                     facilitator=f"UF{tag}{s:02d}").start(minutes=120)
             self.rooms.append(w)
             self.people[w.session_id] = [f"U{tag}{s:02d}P{p:03d}" for p in range(self.args.people)]
         for w in self.rooms:
             w.control(ids.NEXT_PHASE)
-        eventually(lambda: all(w.phase_index() == 1 for w in self.rooms), timeout=30)
+        if not until(lambda: all(w.phase_index() == 1 for w in self.rooms), timeout=30):
+            raise Stuck("the sessions did not reach their first section")
         self.load.burst(self.bare_url, [self._clicks(ids.JOIN)()[0]])  # Bolt's first request asks auth.test
         self._in_sync()
         self.slack.latency, self.slack.workspace.trigger_ttl = self.slack_ms / 1000, 3.0
@@ -121,13 +132,13 @@ class Round:
         self._phase("join", self._clicks(ids.JOIN), lambda: self._count(Participant) >= total)
         self._phase("add note", self._clicks(ids.ADD_NOTE), lambda: self._opens_since() >= total, modals=True)
         notes = self._views(ids.NOTE_MODAL)
-        self._phase("note submit", self._each(lambda w, p, n: reqs.note_submission(notes(w, n), user=p, team=TEAM)),
+        self._phase("note submit", self._each(lambda w, p, n: reqs.note_submission(notes(w, n), user=p, team=w.team)),
                     lambda: self._count(Note) >= total * reqs.NOTES_PER_PERSON)
         self._to_vote()
         self._phase("open ballot", self._clicks(ids.OPEN_BALLOT), lambda: self._opens_since() >= total, modals=True)
         ballots = self._views(ids.BALLOT_MODAL)
         self._phase("ballot submit", self._each(lambda w, p, n: reqs.ballot_submission(ballots(w, n), user=p,
-                                                                                        team=TEAM, n=n)),
+                                                                                        team=w.team, n=n)),
                     lambda: self._count(Vote, Vote.count) >= total * sum(reqs.PICKS))
 
     # -- one phase ---------------------------------------------------------------------------------
@@ -139,8 +150,8 @@ class Round:
         self.mark = len(self.slack.calls)
         before = cpu_seconds(self.bot)
         bot, _, acked = self.load.burst(self.bot_url, requests)
-        until(done, timeout=120)
-        sync = self._in_sync(since=self.mark, acked=acked)
+        finished = until(done, timeout=self.args.done_timeout)
+        sync = self._in_sync(since=self.mark, acked=acked) if finished else float("inf")
         cpu_bot = cpu_seconds(self.bot) - before
         opens = [c for c in self.slack.calls[self.mark:] if c.method == "views.open"]
         updates = updates_per_board(self.slack, self.rooms, self.mark)
@@ -150,6 +161,8 @@ class Round:
             late=sum(1 for c in opens if c.response.get("error") == "expired_trigger_id"),
             updates_per_s=max((max_per_second(t) for t in updates.values()), default=0), sync=sync,
             rss_bot=rss_mb(self.bot), rss_bare=rss_mb(self.bare)))
+        if not finished:
+            raise Stuck(f"{name}: the bot's work after its acks was not done {self.args.done_timeout:.0f} s later")
         print(f"  {self.slack_ms} ms {name}: done", flush=True)
 
     def _in_sync(self, *, since: int | None = None, acked: float | None = None) -> float:
@@ -163,25 +176,28 @@ class Round:
         for phase in range(1, VOTE_PHASE):
             for w in self.rooms:
                 w.control(ids.NEXT_PHASE, phase=phase)
-            eventually(lambda phase=phase: all(w.phase_index() == phase + 1 for w in self.rooms), timeout=30)
+            if not until(lambda phase=phase: all(w.phase_index() == phase + 1 for w in self.rooms), timeout=30):
+                raise Stuck(f"the sessions did not leave phase {phase}")
         total = self.args.sessions * self.args.people
-        eventually(lambda: sum(1 for c in self.slack.calls[mark:] if c.method == "chat.postEphemeral"
-                               and ids.OPEN_BALLOT in str(c.args.get("blocks"))) >= total, timeout=120)
+        if not until(lambda: sum(1 for c in self.slack.calls[mark:] if c.method == "chat.postEphemeral"
+                                 and ids.OPEN_BALLOT in str(c.args.get("blocks"))) >= total,
+                     timeout=self.args.done_timeout):
+            raise Stuck("the ballot invitations were not all sent")
         self._in_sync()
 
     # -- requests ----------------------------------------------------------------------------------
-    def _each(self, make: Callable[[Workshop, str, int], dict[str, Any]]) -> Build:
+    def _each(self, make: Callable[[Room, str, int], dict[str, Any]]) -> Build:
         return lambda: [[make(w, person, n)] for w in self.rooms for n, person in enumerate(self.people[w.session_id])]
 
     def _clicks(self, action_id: str) -> Build:
         def build() -> list[list[dict[str, Any]]]:
             boards = {w.session_id: w.board() for w in self.rooms}
-            return self._each(lambda w, p, _: reqs.click(action_id, session_id=w.session_id, user=p, team=TEAM,
+            return self._each(lambda w, p, _: reqs.click(action_id, session_id=w.session_id, user=p, team=w.team,
                                                          channel=w.channel, board_ts=w.board_ts,
                                                          board=boards[w.session_id]))()
         return build
 
-    def _views(self, callback_id: str) -> Callable[[Workshop, int], dict[str, Any]]:
+    def _views(self, callback_id: str) -> Callable[[Room, int], dict[str, Any]]:
         """The views the bot opened in the last phase, per session; for a modal Slack refused (too
         late), a copy of another of its session's with an id of its own."""
         opened: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -190,7 +206,7 @@ class Round:
             if view and view["callback_id"] == callback_id:
                 opened[int(view["private_metadata"].split(":")[0])].append(view)
 
-        def view_of(w: Workshop, n: int) -> dict[str, Any]:
+        def view_of(w: Room, n: int) -> dict[str, Any]:
             views = opened[w.session_id]
             return views[n] if n < len(views) else {**views[0], "id": f"VLATE{w.session_id:03d}{n:03d}"}
         return view_of
@@ -209,6 +225,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--people", type=int, default=25, help="per session")
+    parser.add_argument("--teams", type=int, default=1, help="workspaces the sessions are spread over (each has "
+                        "its own chat.update budget)")
+    parser.add_argument("--done-timeout", type=float, default=90.0, help="seconds to wait for a phase's work")
     parser.add_argument("--slack-ms", type=int, nargs="+", default=[0, 200], help="Web API latency per call")
     parser.add_argument("--database-url", default="", help="default: a SQLite file in a temporary directory")
     parser.add_argument("--sync-timeout", type=float, default=60.0, help="seconds to wait for boards to match")
@@ -225,7 +244,7 @@ def main() -> None:
             phases += Round(args, slack, engine, load, slack_ms).run()
         block_kit_errors = list(slack.block_kit_errors)
     people = args.sessions * args.people
-    print(f"\n{args.sessions} sessions x {args.people} people = {people} at once; "
+    print(f"\n{args.sessions} sessions x {args.people} people = {people} at once, in {args.teams} workspace(s); "
           f"{args.database_url.split(':')[0]}; {os.cpu_count()} CPUs; run took {time.monotonic() - started:.0f} s")
     print("\n".join(table(phases)))
     print("\n".join(verdicts(phases)))

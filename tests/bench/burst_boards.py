@@ -20,8 +20,9 @@ from sqlmodel import Session
 from bot.empathy import board
 from prompts import Prompts
 from storage import empathy as store
+from tests.bench.burst_rooms import Room
 from tests.slack_fake import FakeSlack
-from tests.test_empathy_support import TEAM, Workshop, as_dict
+from tests.test_empathy_support import as_dict
 
 PHASE_BLOCK = 2  # header, goal, *phase*, counts, ...
 Blocks = list[dict[str, Any]]
@@ -37,18 +38,18 @@ def _comparable(blocks: Any) -> str:
     return json.dumps(shown, sort_keys=True)
 
 
-def expected_boards(engine: Engine, prompts: Prompts, rooms: list[Workshop]) -> dict[str, str]:
+def expected_boards(engine: Engine, prompts: Prompts, rooms: list[Room]) -> dict[str, str]:
     """Board ts -> the board the database says (comparable form)."""
     deps = SimpleNamespace(prompts=prompts, clock=_Now())
     out = {}
     with Session(engine) as db:
         for w in rooms:
-            session = store.get_session(db, team_id=TEAM, session_id=w.session_id)
+            session = store.get_session(db, team_id=w.team, session_id=w.session_id)
             out[w.board_ts] = _comparable(board.render(deps, db, session))  # type: ignore[arg-type]
     return out
 
 
-def wait_in_sync(slack: FakeSlack, rooms: list[Workshop], expected: dict[str, str], *, since: int,
+def wait_in_sync(slack: FakeSlack, rooms: list[Room], expected: dict[str, str], *, since: int,
                  acked: float, timeout: float = 60.0) -> float:
     """Seconds from `acked` (the last ack) until the last board showed `expected`, by when the
     matching chat.update reached the fake Slack; 0 for a board that needed none; inf on timeout."""
@@ -65,7 +66,7 @@ def wait_in_sync(slack: FakeSlack, rooms: list[Workshop], expected: dict[str, st
     return max(synced.values()) if len(synced) == len(rooms) else float("inf")
 
 
-def updates_per_board(slack: FakeSlack, rooms: list[Workshop], since: int) -> dict[str, list[float]]:
+def updates_per_board(slack: FakeSlack, rooms: list[Room], since: int) -> dict[str, list[float]]:
     """When each board's chat.update calls reached the fake Slack."""
     boards = {w.board_ts for w in rooms}
     times: dict[str, list[float]] = defaultdict(list)

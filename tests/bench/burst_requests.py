@@ -56,7 +56,7 @@ def filled_view(view: dict[str, Any], choices: dict[str, Any]) -> dict[str, Any]
 
 def submission(view: dict[str, Any], *, user: str, team: str) -> Request:
     body = payloads.view_submission(view["callback_id"], {}, user=user, team=team, view_id=view["id"])
-    body["view"] = view
+    body["view"] = {**view, "team_id": team, "app_installed_team_id": team}  # the fake has one workspace
     return body
 
 

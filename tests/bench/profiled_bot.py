@@ -5,12 +5,15 @@
 The bot's work happens on waitress's and the executors' threads, not the main one, so each
 thread started here gets a profiler of its own; on exit (SIGTERM ends `run` normally) they are
 merged into OUT (pstats format: `python -m pstats OUT`, or `sort cumulative` / `stats 25`).
+SIGUSR1 prints every thread's stack (a stuck bot: where is it waiting?).
 """
 
 from __future__ import annotations
 
 import cProfile
+import faulthandler
 import pstats
+import signal
 import sys
 import threading
 
@@ -32,6 +35,7 @@ def _profiled_run(self: threading.Thread) -> None:
 
 def main() -> int:
     out, argv = sys.argv[1], sys.argv[2:]
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID`: every thread's stack on stderr
     threading.Thread.run = _profiled_run  # type: ignore[method-assign]
     from bot.cli import main as bot_main
 
