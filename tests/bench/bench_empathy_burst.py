@@ -20,6 +20,8 @@ Per phase it prints ack latency p50/p99/max and the share over 3 s for both, CPU
 (process CPU delta / requests; the bot's includes the work after its acks), modals opened and
 refused as too late, the most chat.update calls on one board in a second, how long after the
 last ack every board matched the database, and RSS; then PASS/FAIL per target of the issue.
+All sessions are in one workspace unless `--teams N` spreads them (all boards of a workspace share
+one chat.update budget). A phase whose work after the acks never finishes stops its round.
 """
 
 from __future__ import annotations
@@ -198,18 +200,15 @@ class Round:
         return build
 
     def _views(self, callback_id: str) -> Callable[[Room, int], dict[str, Any]]:
-        """The views the bot opened in the last phase, per session; for a modal Slack refused (too
-        late), a copy of another of its session's with an id of its own."""
+        """The views the bot opened in the last phase, per session. For a modal Slack refused (too
+        late), the view the bot sent, with an id of its own: the person "submits" it anyway, so
+        every phase has the same number of requests."""
         opened: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for call in self.slack.calls[self.mark:]:
-            view = call.response.get("view") if call.method == "views.open" else None
-            if view and view["callback_id"] == callback_id:
+        for n, call in enumerate(c for c in self.slack.calls[self.mark:] if c.method == "views.open"):
+            view = call.response.get("view") or {**call.args["view"], "id": f"VREFUSED{self.slack_ms}{n:04d}"}
+            if view["callback_id"] == callback_id:
                 opened[int(view["private_metadata"].split(":")[0])].append(view)
-
-        def view_of(w: Room, n: int) -> dict[str, Any]:
-            views = opened[w.session_id]
-            return views[n] if n < len(views) else {**views[0], "id": f"VLATE{w.session_id:03d}{n:03d}"}
-        return view_of
+        return lambda w, n: opened[w.session_id][n]
 
     def _opens_since(self) -> int:
         return sum(1 for c in self.slack.calls[self.mark:] if c.method == "views.open")

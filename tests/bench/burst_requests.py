@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from bot.empathy import ids
 from tests.slack_fake import payloads
@@ -72,5 +73,5 @@ def ballot_submission(view: dict[str, Any], *, user: str, team: str, n: int) -> 
 
 
 def size_kb(requests: list[Request]) -> float:
-    """The average JSON payload size (before form encoding, which adds about a third)."""
-    return sum(len(json.dumps(r)) for r in requests) / max(1, len(requests)) / 1024
+    """The average body as sent (`payload=<json>`, form-encoded)."""
+    return sum(len(urlencode({"payload": json.dumps(r)})) for r in requests) / max(1, len(requests)) / 1024
