@@ -60,9 +60,11 @@ def owner_reviews_due(db: Session, *, team_id: str, owner_id: str, now: datetime
     ))
 
 
-def team_reviews_due(db: Session, *, team_id: str, now: datetime, limit: int) -> tuple[list[Review], int]:
-    """The workspace's due reviews, oldest first, and how many there are in all."""
-    where = (Review.team_id == team_id, Review.subject_type != DIGEST, _due_now(now))
+def team_reviews_overdue(db: Session, *, team_id: str, due_before: datetime, limit: int) -> tuple[list[Review], int]:
+    """The workspace's open reviews due before `due_before`, oldest first, and how many in all
+    (one nudged a minute ago is due, not yet overdue)."""
+    where = (Review.team_id == team_id, Review.subject_type != DIGEST,
+             Review.state.in_(OPEN_REVIEW_STATES), Review.due_at <= due_before)
     rows = list(db.exec(select(Review).where(*where).order_by(Review.due_at, Review.id).limit(limit)))
     total = db.exec(select(func.count()).select_from(Review).where(*where)).one()
     return rows, int(total)

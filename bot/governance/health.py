@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -33,11 +33,15 @@ class Health:
         return not (self.stale_total or self.unowned or self.warnings)
 
 
+OVERDUE_AFTER = timedelta(days=1)  # a review becomes "overdue" a day after it was due
+
+
 def workspace_health(deps: Deps, db: Session, owners: OwnerDirectory, *, team_id: str, now: datetime,
                      limit: int = 15) -> Health:
     """Read in the caller's unit of work (after an ack or in a tick: `owners` may ask Slack)."""
     health = Health()
-    rows, health.stale_total = queries.team_reviews_due(db, team_id=team_id, now=now, limit=limit)
+    rows, health.stale_total = queries.team_reviews_overdue(db, team_id=team_id, due_before=now - OVERDUE_AFTER,
+                                                            limit=limit)
     for row in rows:
         info = describe_active(deps, db, row.subject_type, team_id, row.subject_id)
         if info is not None:
