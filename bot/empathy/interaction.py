@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.numbers import count, row_id
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from storage import empathy as store
@@ -18,9 +19,10 @@ NOTES = "empathy/notes"
 def session_id_of(value: str) -> tuple[int | None, int | None]:
     """`"12"` or `"12:3"` (session, phase index); (None, None) for anything else."""
     head, _, tail = value.partition(":")
-    if not head.isdigit() or len(head) > 12:
+    session_id = row_id(head)
+    if session_id is None:
         return None, None
-    return int(head), (int(tail) if tail.isdigit() and len(tail) < 6 else None)
+    return session_id, count(tail, limit=99_999)
 
 
 def load(ctx: RequestContext, value: str | None = None) -> tuple[EmpathySession | None, int | None]:

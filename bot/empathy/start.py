@@ -25,6 +25,7 @@ from bot.empathy import board, ids, session_flow, views
 from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
 from bot.empathy.board_view import board_fallback_text
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.request_context import RequestContext
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
@@ -90,10 +91,10 @@ def _channel(ctx: RequestContext) -> str:
 
 
 def _persona(ctx: RequestContext, form: ModalValues) -> Persona | None:
-    picked = form.selected(ids.PERSONA_BLOCK) or ""
-    if not picked.isdigit():
+    persona_id = row_id(form.selected(ids.PERSONA_BLOCK))
+    if persona_id is None:
         return None
-    return personas_store.get_persona(ctx.deps.engine, team_id=ctx.team_id, persona_id=int(picked))
+    return personas_store.get_persona(ctx.deps.engine, team_id=ctx.team_id, persona_id=persona_id)
 
 
 def _errors(ctx: RequestContext, form: ModalValues, persona: Persona | None) -> dict[str, str]:
