@@ -20,6 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
+from storage import text
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Connections kept open: about one per thread that reads or writes at once (HTTP, listener and
 # after-ack threads, the scheduler). A pool smaller than that opens and closes a connection per
@@ -28,7 +30,12 @@ POOL_SIZE = 20
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite connections get the pragmas the bot relies on."""
+    """An engine for `url`; SQLite connections get the pragmas the bot relies on.
+
+    PostgreSQL gets `pool_pre_ping`: a connection the server dropped while it was briefly away
+    (a restart, a failover) is replaced before use, so the first request after it comes back
+    works. (A SQLite file's connections are never dropped; a ping would only cost a statement.)
+    """
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
@@ -36,10 +43,14 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one connection (SingletonThreadPool)
         pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=text.dumps, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
+    else:
+        engine = create_engine(url, json_serializer=text.dumps, pool_pre_ping=True, pool_size=POOL_SIZE,
+                               max_overflow=POOL_SIZE)
+    text.install(engine)  # every string on its way in is cleaned the same way on both databases
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -23,6 +23,7 @@ from bot.numbers import count, row_id
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
+from storage.text import clean_text
 
 NOTES = "empathy/notes"
 NOTE_LIMIT = 3000
@@ -66,8 +67,9 @@ def build_edit_modal(prompts: Prompts, *, note_text: str, metadata: str) -> dict
 
 
 def split_notes(text: str) -> list[str]:
-    """One note per non-empty line."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """One note per line that has something left once cleaned as it will be stored (a line of
+    control characters only is dropped, not saved empty, and costs the others nothing)."""
+    return [line.strip() for line in clean_text(text).splitlines() if line.strip()]
 
 
 def note_errors(prompts: Prompts, lines: list[str], *, max_notes: int = 50) -> str | None:
