@@ -45,6 +45,19 @@ def ignore_other_messages() -> None:
     """Channel messages no feature wants (most of them): acked, or Slack retries them."""
 
 
+def ignore_other_events() -> None:
+    """Events no feature wants: acked (a 404 makes Slack retry, then warn the app's owner)."""
+
+
+def handle_unknown_command(ack: Ack, ctx: RequestContext) -> None:
+    """A slash command no feature registered (renamed in Slack's settings, say): the help."""
+    ack(**ctx.deps.commands.help_message(unknown=str(ctx.body.get("command") or "")))
+
+
+def handle_unknown_options(ack: Ack) -> None:
+    ack(options=[])
+
+
 def handle_error(error: Exception, context: BoltContext, body: dict[str, Any]) -> BoltResponse | None:
     """A listener (or our middleware) failed before its ack: nothing it wrote is kept, and the
     person is told. A database that is away (it failed while reading) gets the same "try again"
@@ -85,6 +98,9 @@ def register(app: App, deps: Deps) -> None:
     app.view_closed(ANYTHING)(handle_view_closed)
     app.shortcut(ANYTHING)(handle_unknown_shortcut)
     app.event("message")(ignore_other_messages)
+    app.event(ANYTHING)(ignore_other_events)
+    app.command(ANYTHING)(handle_unknown_command)
+    app.options(ANYTHING)(handle_unknown_options)
     app.error(handle_error)
 
 

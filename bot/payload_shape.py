@@ -14,10 +14,18 @@ handler to judge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-Spec = Any  # a type, a tuple of alternatives (None = null), a dict (object), a one-item list (array), a Map
+Spec = Any  # a type, a tuple of alternatives (None = null), a dict (object), a one-item list (array), Map, Text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string matching `pattern` (whole)."""
+
+    pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,8 @@ class Map:
 
 
 NullableStr = (str, None)
+ID = Text(re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"))  # U0ANA, T0001, C0WORKSHOP: never empty, no spaces
+COMMAND_NAME = Text(re.compile(r"/\S{1,64}"))
 OPTION = {"value!": str}
 ELEMENT_STATE = {
     "type": str, "value": NullableStr, "selected_option": (OPTION, None), "selected_options": [OPTION],
@@ -59,13 +69,13 @@ NESTED = {key: (dict(WHO_AND_WHERE), None) for key in ("message", "previous_mess
 EVENT = {**WHO_AND_WHERE, **NESTED, "type!": str, "ts": str, "event_ts": str, "subtype": NullableStr,
          "bot_id": NullableStr, "channel_type": str, "tab": str, "text": NullableStr}
 EVENTS = {  # the events we subscribe to, with what their listeners need
-    "message": {**EVENT, "channel!": str, "ts!": str, "user": NullableStr},
-    "app_home_opened": {**EVENT, "user!": str},
+    "message": {**EVENT, "channel!": ID, "ts!": str, "user": (ID, None)},
+    "app_home_opened": {**EVENT, "user!": ID},
 }
 INTERACTION = {
-    **WHO_AND_WHERE, **NESTED, "type!": str, "user!": {"id!": str, "team_id": NullableStr},
-    "team!": {"id!": str},  # null only for org-wide installs, which this app does not offer
-    "channel": ({"id!": str, "name": str}, None), "container": {"type": str, "message_ts": str, "channel_id": str,
+    **WHO_AND_WHERE, **NESTED, "type!": str, "user!": {"id!": ID, "team_id": NullableStr},
+    "team!": {"id!": ID},  # null only for org-wide installs, which this app does not offer
+    "channel": ({"id!": ID, "name": str}, None), "container": {"type": str, "message_ts": str, "channel_id": str,
                                                                 "view_id": str, "thread_ts": str},
     "trigger_id": str, "response_url": str, "api_app_id": str, "token": str, "callback_id": str,
     "message_ts": str, "response_urls": [{"response_url": str, "channel_id": str}], "state": (STATE, None),
@@ -79,9 +89,9 @@ INTERACTIONS = {
     "message_action": {**INTERACTION, "callback_id!": str},
     "block_suggestion": {**INTERACTION, "action_id!": str, "value": str},
 }
-COMMAND = {"command!": str, "text": str, "user_id!": str, "team_id!": str, "channel_id": str,
+COMMAND = {"command!": COMMAND_NAME, "text": str, "user_id!": ID, "team_id!": ID, "channel_id": ID,
            "trigger_id": str, "response_url": str, "enterprise_id": NullableStr}
-EVENT_CALLBACK = {**WHO_AND_WHERE, "type!": str, "team_id!": str, "event_id": str, "event!": dict,
+EVENT_CALLBACK = {**WHO_AND_WHERE, "type!": str, "team_id!": ID, "event_id": str, "event!": dict,
                   "is_ext_shared_channel": bool}
 OTHER = {  # Slack's own requests that carry no listener's work
     "url_verification": {"type!": str, "challenge!": str},
@@ -118,6 +128,10 @@ def _check(value: Any, spec: Spec, path: str) -> str | None:
         if isinstance(value, spec) and not (spec is int and isinstance(value, bool)):
             return None
         return f"{path or 'body'} is not {spec.__name__}"
+    if isinstance(spec, Text):
+        if isinstance(value, str) and spec.pattern.fullmatch(value):
+            return None
+        return f"{path} is not a well-formed id"
     if isinstance(spec, Map):
         if not isinstance(value, dict):
             return f"{path} is not an object"
