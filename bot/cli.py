@@ -1,5 +1,8 @@
 """`workshop-bot run | db upgrade | doctor | export`: the only place that reads the environment
-and starts the engine, the scheduler and the Slack connection."""
+and starts the engine, the scheduler and the Slack connection.
+
+Exit codes: 0 done, 1 a check or export failed, 2 configuration (settings, tokens), 3 the
+database could not be reached."""
 
 from __future__ import annotations
 
@@ -45,7 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # slack_sdk formats every request (the whole view or board) into a debug line unless its own
     # logger has a level: NOTSET means "log it" there, whatever the root level says.
     logging.getLogger("slack_sdk.web.base_client").setLevel(logging.getLogger().level)
-    return args.handler(settings, args)
+    from storage.db import UNAVAILABLE, safe_url, unavailable_reason
+
+    try:
+        return args.handler(settings, args)
+    except UNAVAILABLE as exc:  # at start (migrations, the first read): said once, in words
+        print(f"workshop-bot: cannot reach the database at {safe_url(settings.database_url)}: "
+              f"{unavailable_reason(exc)}\nCheck DATABASE_URL and that the database is running, "
+              "then start workshop-bot again.", file=sys.stderr)
+        return 3
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -22,6 +22,7 @@ from bot.review_subjects import ReviewSubject, SubjectChange
 from bot.settings import Settings
 from bot.slack_client import SlackClients
 from prompts import Prompts
+from storage.db import log_failure
 
 if TYPE_CHECKING:
     from bot.live_messages import LiveMessages
@@ -73,8 +74,8 @@ class Deps:
         def run() -> None:
             try:
                 work(*args, **kwargs)
-            except Exception:
-                log.exception("work after the ack failed: %s", getattr(work, "__qualname__", work))
+            except Exception as exc:
+                log_failure(log, exc, "work after the ack failed: %s", getattr(work, "__qualname__", work))
             finally:
                 with self._idle:
                     self._running -= 1

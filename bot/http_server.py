@@ -3,8 +3,9 @@
 The signature is checked here, on the raw bytes, before anything is parsed: a request that is
 not from Slack gets 401 whatever its body (garbage, not UTF-8, 10 MB), with one log line at most,
 never a traceback. A signed body is parsed once, by Bolt's `BoltRequest`, and dispatched; one
-Slack never sends (not a JSON object) gets 400. OAuth's install and redirect pages (plain GETs)
-go to Bolt's own WSGI adapter.
+Slack never sends (not a JSON object, or not shaped as Slack's: bot/payload_shape.py) gets 400,
+before Bolt's own middleware could trip over it. OAuth's install and redirect pages (plain
+GETs) go to Bolt's own WSGI adapter.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,10 +25,14 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
+from bot import payload_shape
+
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 4 * 1024 * 1024  # Slack's largest payloads (a modal's whole state) are a few hundred kB
 MAX_CLOCK_SKEW = 300  # seconds, as Slack documents for the request timestamp
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII only: "²".isdigit() is true and int("²") raises
+CHUNK = 64 * 1024
 
 StartResponse = Callable[..., Any]
 
@@ -53,25 +59,26 @@ def _events(app: App, secret: bytes, environ: dict[str, Any], start_response: St
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = -1
-    if not (timestamp.isdigit() and abs(time.time() - int(timestamp)) <= MAX_CLOCK_SKEW and signature):
+    if not (TIMESTAMP.fullmatch(timestamp) and abs(time.time() - int(timestamp)) <= MAX_CLOCK_SKEW
+            and signature and length >= 0):
         log.warning("refused a request with no valid Slack signature headers")
         return _plain(start_response, 401, "invalid signature")
-    if not 0 <= length <= MAX_BODY:
-        log.warning("refused a request body of %s bytes", length)
-        return _plain(start_response, 413, "body too large")
-    raw = environ["wsgi.input"].read(length) if length else b""
-    expected = "v0=" + hmac.new(secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+    raw, signed = _read_signed(environ["wsgi.input"], length, secret, timestamp, signature)
+    if not signed:
         log.warning("refused a request with a wrong Slack signature")
         return _plain(start_response, 401, "invalid signature")
+    if raw is None:
+        log.warning("refused a signed request body of %s bytes", length)
+        return _plain(start_response, 413, "body too large")
     headers = {key[5:].lower().replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
     headers["content-type"] = environ.get("CONTENT_TYPE", "")
     try:
         request = BoltRequest(body=raw.decode("utf-8"), query=environ.get("QUERY_STRING", ""), headers=headers)
-    except (UnicodeDecodeError, ValueError, TypeError, AttributeError):
-        request = None
-    if request is None or not isinstance(request.body, dict) or not request.body:
-        log.warning("refused a signed request whose body Slack would never send")
+        reason = payload_shape.problem(request.body)
+    except (UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError, IndexError):
+        reason = "not readable as a Slack request"
+    if reason:
+        log.warning("refused a signed request whose body Slack would never send: %s", reason)
         return _plain(start_response, 400, "malformed body")
     response = app.dispatch(request)
     body = response.body.encode() if isinstance(response.body, str) else response.body
@@ -79,6 +86,29 @@ def _events(app: App, secret: bytes, environ: dict[str, Any], start_response: St
                                                  if k.lower() != "content-length" for v in values),
                                                ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _read_signed(stream: Any, length: int, secret: bytes, timestamp: str,
+                 signature: str) -> tuple[bytes | None, bool]:
+    """(the body, or None when larger than MAX_BODY; whether its signature is right).
+
+    Read in chunks and hashed as it comes, so a body too large to keep still gets its
+    signature checked (401 when wrong, 413 only for Slack's own) in constant memory.
+    """
+    digest = hmac.new(secret, b"v0:" + timestamp.encode() + b":", hashlib.sha256)
+    kept: list[bytes] = []
+    left = length
+    while left > 0:
+        chunk = stream.read(min(CHUNK, left))
+        if not chunk:
+            break
+        digest.update(chunk)
+        if length <= MAX_BODY:
+            kept.append(chunk)
+        left -= len(chunk)
+    expected = "v0=" + digest.hexdigest()
+    signed = hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+    return (b"".join(kept) if length <= MAX_BODY else None), signed
 
 
 def _status(code: int) -> str:

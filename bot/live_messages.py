@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.slack_client import TOKEN_GONE, NotInstalled
+from storage.db import log_failure
 
 log = logging.getLogger(__name__)
 MIN_INTERVAL = 1.0  # seconds between two updates of one message
@@ -148,8 +149,8 @@ class LiveMessages:
             client = self.deps.client_for(team_id)
         except NotInstalled:
             return
-        except Exception:
-            log.exception("could not render %s; the next change or tick tries again", key)
+        except Exception as exc:
+            log_failure(log, exc, "could not render %s; the next change or tick tries again", key)
             return
         for update in updates:
             where = (update.channel, update.ts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.text import clean_text
+
 
 class ModalValues:
     """Values by block id; every input in our modals uses action id `value`."""
@@ -16,7 +18,8 @@ class ModalValues:
         return self._values.get(block_id, {}).get(self._action_id) or {}
 
     def text(self, block_id: str) -> str:
-        return (self._element(block_id).get("value") or "").strip()
+        """The typed text, cleaned as it will be stored (storage/text.py), so checks see that."""
+        return clean_text(self._element(block_id).get("value") or "").strip()
 
     def integer(self, block_id: str) -> int | None:
         try:

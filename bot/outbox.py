@@ -27,7 +27,7 @@ from slack_sdk.errors import SlackApiError
 from bot.deps import Deps
 from bot.slack_client import NotInstalled
 from storage import outbox as store
-from storage.db import unit_of_work
+from storage.db import log_failure, unit_of_work
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # far longer than one send (15 s timeout, three 429 retries)
@@ -132,7 +132,7 @@ def send_one(deps: Deps, row_id: int) -> bool:
     except OSError as exc:  # no answer (timeout, connection reset): it may have landed
         return _retry(deps, claimed, f"no answer: {exc}")
     except Exception as exc:
-        log.exception("outbox message %s (%s) could not be sent", claimed.id, claimed.kind)
+        log_failure(log, exc, "outbox message %s (%s) could not be sent", claimed.id, claimed.kind)
         return _retry(deps, claimed, f"error: {exc}")
     with unit_of_work(deps.engine) as db:
         store.mark_sent(db, row_id=claimed.id, claimed_at=claimed.claimed_at, now=deps.clock.now(),

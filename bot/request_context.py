@@ -34,6 +34,7 @@ from bot.deps import Deps
 from bot.private_reply import tell_user
 from bot.unit_of_work import UnitOfWork
 from storage import events
+from storage.db import log_failure
 from storage.outbox import Outgoing
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,8 @@ class CommittingAck(Ack):
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:  # type: ignore[override]
         try:
             self.ctx.uow.commit()  # a redelivered event: nothing kept, and Slack gets its 200
-        except SQLAlchemyError:
-            log.exception("could not save a %s from %s", self.ctx.kind, self.ctx.user_id)
+        except SQLAlchemyError as error:
+            log_database_error("save", self.ctx, error)
             return self.refuse()
         return super().__call__(*args, **kwargs)
 
@@ -152,6 +153,10 @@ class CommittingAck(Ack):
             return super().__call__(text=text, response_type="ephemeral")
         ctx.deps.later(tell_privately, ctx, text)
         return super().__call__()
+
+
+def log_database_error(doing: str, ctx: RequestContext, error: BaseException) -> None:
+    log_failure(log, error, "could not %s a %s from %s", doing, ctx.kind, ctx.user_id)
 
 
 def _first_input(view: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 
 from bot.deps import Deps
+from storage.db import log_failure
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5
@@ -27,8 +28,8 @@ def run_due_work(deps: Deps) -> None:
     for name, tick in list(deps.ticks.items()):
         try:
             tick()
-        except Exception:
-            log.exception("scheduled work %s failed; it will be retried at the next tick", name)
+        except Exception as exc:
+            log_failure(log, exc, "scheduled work %s failed; it will be retried at the next tick", name)
 
 
 def make_scheduler() -> BackgroundScheduler:

@@ -6,6 +6,7 @@ writes); PostgreSQL is used as it comes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,18 +18,31 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlmodel import Session, SQLModel, create_engine
+
+from storage import text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Connections kept open: about one per thread that reads or writes at once (HTTP, listener and
 # after-ack threads, the scheduler). A pool smaller than that opens and closes a connection per
 # unit of work in a burst (with SQLite's pragmas each time).
 POOL_SIZE = 20
+CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is "unavailable", not a hang
+# What a database that is away (down, restarting, unreachable, out of connections) raises: the
+# request is answered "try again" and the next one works; at start, `workshop-bot` says so and stops.
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite connections get the pragmas the bot relies on."""
+    """An engine for `url`; SQLite connections get the pragmas the bot relies on.
+
+    PostgreSQL gets `pool_pre_ping`: a connection the server dropped while it was briefly away
+    (a restart, a failover) is replaced before use, so the first request after it comes back
+    works. (A SQLite file's connections are never dropped; a ping would only cost a statement.)
+    """
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
@@ -36,10 +50,14 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")  # one connection (SingletonThreadPool)
         pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=text.dumps, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
+    else:
+        engine = create_engine(url, json_serializer=text.dumps, pool_pre_ping=True, pool_size=POOL_SIZE,
+                               max_overflow=POOL_SIZE, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+    text.install(engine)  # every string on its way in is cleaned the same way on both databases
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -48,6 +66,30 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def unavailable_reason(error: BaseException) -> str:
+    """One line on why the database could not be used (the driver's words, no SQL, no password)."""
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0][:300]
+
+
+def log_failure(logger: logging.Logger, error: BaseException, message: str, *args: object) -> None:
+    """Log work that failed: one warning line when the database is away (that is not news about
+    our code, and a traceback per request or tick would flood the log while it is down), the
+    traceback for anything else."""
+    if isinstance(error, UNAVAILABLE):
+        logger.warning(message + ": database unavailable (%s)", *args, unavailable_reason(error))
+    else:
+        logger.error(message, *args, exc_info=error)
+
+
+def safe_url(url: str) -> str:
+    """`url` as it may be printed: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is printed as nothing rather than risk a secret
+        return "(DATABASE_URL)"
 
 
 def open_session(engine: Engine) -> Session:

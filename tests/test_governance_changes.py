@@ -65,6 +65,7 @@ def test_the_owners_own_update_completes_the_due_review_and_updates_the_nudge(
                    values={"quote": "Show me the total first."}, user_id=OWNER)
     update = slack.wait_for("chat.update")[0].args
     assert "updated it; review done" in text_of(update)
+    bot.settle()  # the next cadence review follows the review's commit
     stored = q(bot.engine, persona_store.get_persona, team_id="T0001", persona_id=persona.id)
     assert stored.next_review_at == MONDAY_NOON + timedelta(days=90)
     assert [(r.state, r.due_at) for r in review_rows(bot.engine, persona.id)] == [

@@ -127,7 +127,8 @@ def test_an_idle_conversation_expires_politely(bot: Bot, slack: FakeSlack, clock
     before = len(dm.posts())
     ignored = payloads.message_event("Thanks for the reminder!", user="U0IDLE", channel=dm.channel)
     assert bot.http.event(payloads.event_callback(ignored)).status == 200
-    assert len(dm.posts()) == before, "a DM that answers no conversation is left to other features"
+    bot.settle()
+    assert len(dm.posts()) == before + 1 and "I'm *workshop-bot*" in dm.last(), "no conversation: the welcome"
 
 
 def test_bad_input_gets_a_clear_answer_and_is_stored_safely(bot: Bot, slack: FakeSlack) -> None:

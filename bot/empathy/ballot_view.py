@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticS
 
 from bot import blocks
 from bot.empathy import ids
+from bot.numbers import count, row_id
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
@@ -117,7 +118,7 @@ def ballot_metadata(session_id: int, page: int, elsewhere: int) -> str:
 def votes_elsewhere(metadata: str) -> int | None:
     """The votes on other pages when the page was shown; None for a ballot from before they were sent."""
     parts = metadata.split(":")
-    return int(parts[2]) if len(parts) == 3 and parts[2].isdigit() else None
+    return count(parts[2], limit=99_999) if len(parts) == 3 else None
 
 
 def read_ballot(values: dict, per_note: int) -> dict[int, int]:
@@ -127,12 +128,11 @@ def read_ballot(values: dict, per_note: int) -> dict[int, int]:
         if not block_id.startswith(ids.VOTE_BLOCK_PREFIX):
             continue
         option = (actions.get("value") or {}).get("selected_option") or {}
-        try:
-            count = int(option.get("value") or 0)
-            note_id = int(block_id.removeprefix(ids.VOTE_BLOCK_PREFIX))
-        except ValueError:
+        chosen = count(option.get("value") or "0")
+        note_id = row_id(block_id.removeprefix(ids.VOTE_BLOCK_PREFIX))
+        if chosen is None or note_id is None:
             continue
-        votes[note_id] = min(max(count, 0), per_note)
+        votes[note_id] = min(chosen, per_note)
     return votes
 
 

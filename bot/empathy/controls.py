@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.empathy import ballot_view, board, session_flow
 from bot.empathy.agenda import PhaseKind
-from bot.empathy.interaction import load, open_modal, t, tell, update_view
+from bot.empathy.interaction import load, t, tell, update_view
 from bot.empathy.session_flow import VOTES_PER_NOTE, is_live, phase, sections
+from bot.modal_open import open_modal
 from bot.request_context import RequestContext
 from storage import empathy as store
 from storage import empathy_notes as notes_store

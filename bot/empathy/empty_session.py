@@ -9,8 +9,9 @@ from __future__ import annotations
 from slack_bolt import Ack
 
 from bot.empathy import views
-from bot.empathy.interaction import load, open_modal, tell
+from bot.empathy.interaction import load, tell
 from bot.empathy.summary_view import SUMMARY
+from bot.modal_open import open_modal
 from bot.request_context import RequestContext
 from storage import empathy as store
 from storage import personas as personas_store

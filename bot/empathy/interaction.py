@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.numbers import count, row_id
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from storage import empathy as store
@@ -18,9 +19,10 @@ NOTES = "empathy/notes"
 def session_id_of(value: str) -> tuple[int | None, int | None]:
     """`"12"` or `"12:3"` (session, phase index); (None, None) for anything else."""
     head, _, tail = value.partition(":")
-    if not head.isdigit() or len(head) > 12:
+    session_id = row_id(head)
+    if session_id is None:
         return None, None
-    return int(head), (int(tail) if tail.isdigit() and len(tail) < 6 else None)
+    return session_id, count(tail, limit=99_999)
 
 
 def load(ctx: RequestContext, value: str | None = None) -> tuple[EmpathySession | None, int | None]:
@@ -38,16 +40,6 @@ def t(ctx: RequestContext, macro: str, **kw: object) -> str:
 def tell(ctx: RequestContext, text: str, *, channel: str = "") -> None:
     """After the ack: an answer only the person sees, where they clicked (else a DM)."""
     ctx.later(tell_user, ctx.body, ctx.client, text, channel=channel or ctx.channel_id, user=ctx.user_id)
-
-
-def open_modal(ctx: RequestContext, view: dict[str, Any]) -> None:
-    """views.open with the click's trigger_id; if Slack refuses (busy, expired), say so."""
-    try:
-        ctx.client.views_open(trigger_id=ctx.trigger_id, view=view)
-    except SlackApiError as exc:
-        tell_user(ctx.body, ctx.client, ctx.deps.prompts.part("errors/slack", "modal_failed",
-                                                              error=exc.response.get("error")),
-                  channel=ctx.channel_id)
 
 
 def update_view(ctx: RequestContext, view_id: str, view: dict[str, Any]) -> None:

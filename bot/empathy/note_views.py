@@ -19,9 +19,11 @@ from slack_sdk.models.blocks import (
 from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import CANVASES
+from bot.numbers import count, row_id
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
+from storage.text import clean_text
 
 NOTES = "empathy/notes"
 NOTE_LIMIT = 3000
@@ -65,8 +67,9 @@ def build_edit_modal(prompts: Prompts, *, note_text: str, metadata: str) -> dict
 
 
 def split_notes(text: str) -> list[str]:
-    """One note per non-empty line."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """One note per line that has something left once cleaned as it will be stored (a line of
+    control characters only is dropped, not saved empty, and costs the others nothing)."""
+    return [line.strip() for line in clean_text(text).splitlines() if line.strip()]
 
 
 def note_errors(prompts: Prompts, lines: list[str], *, max_notes: int = 50) -> str | None:
@@ -87,9 +90,12 @@ def list_metadata(session_id: int, mine: bool, page: int) -> str:
 def parse_list_metadata(value: str) -> tuple[int, bool, int] | None:
     """(session, mine, page) from `list_metadata`; None for anything Slack would not echo back."""
     parts = value.split(":")
-    if len(parts) != 3 or not all(p.isdigit() and len(p) < 12 for p in parts):
+    if len(parts) != 3:
         return None
-    return int(parts[0]), parts[1] == "1", int(parts[2])
+    session_id, mine, page = row_id(parts[0]), count(parts[1], limit=1), count(parts[2], limit=99_999)
+    if session_id is None or mine is None or page is None:
+        return None
+    return session_id, mine == 1, page
 
 
 def build_notes_modal(

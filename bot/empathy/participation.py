@@ -13,9 +13,11 @@ from slack_bolt import Ack
 
 from bot.empathy import board, ids, note_views
 from bot.empathy.agenda import PhaseKind
-from bot.empathy.interaction import load, open_modal, t, tell, update_view
+from bot.empathy.interaction import load, t, tell, update_view
 from bot.empathy.session_flow import is_live, phase, sections
+from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.request_context import RequestContext
 from storage import empathy as store
 from storage import empathy_notes as notes_store
@@ -138,8 +140,8 @@ def handle_note_menu(ack: Ack, ctx: RequestContext) -> None:
     what, _, raw_id = ctx.value.partition(":")
     where = note_views.parse_list_metadata(ctx.private_metadata)
     session, _ = load(ctx, str(where[0])) if where else (None, None)
-    note = notes_store.get_note(ctx.db, team_id=ctx.team_id, note_id=int(raw_id)) \
-        if raw_id.isdigit() and len(raw_id) < 12 else None
+    note_id = row_id(raw_id)
+    note = notes_store.get_note(ctx.db, team_id=ctx.team_id, note_id=note_id) if note_id else None
     if session is None or where is None or note is None or note.session_id != session.id or not is_live(session):
         ack()
         return
@@ -169,8 +171,8 @@ def handle_edit_submission(ack: Ack, ctx: RequestContext) -> None:
     raw_note, parent, mine = (ctx.private_metadata + "::").split(":")[:3]
     text = ModalValues(ctx.view).text(ids.NOTE_TEXT_BLOCK)
     error = note_views.note_errors(ctx.deps.prompts, [text] if text else [])
-    note = notes_store.get_note(ctx.db, team_id=ctx.team_id, note_id=int(raw_note)) \
-        if raw_note.isdigit() and len(raw_note) < 12 else None
+    note_id = row_id(raw_note)
+    note = notes_store.get_note(ctx.db, team_id=ctx.team_id, note_id=note_id) if note_id else None
     session = store.get_session(ctx.db, team_id=note.team_id, session_id=note.session_id) if note else None
     if error is None and (note is None or session is None or not is_live(session)):
         error = t(ctx, "session_over")

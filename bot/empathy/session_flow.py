@@ -37,6 +37,7 @@ from bot.empathy.channel_gone import THREAD_POST
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
 from storage import empathy_phases as phases
+from storage.db import log_failure
 from storage.models import EmpathySession
 from storage.outbox import Outgoing
 from storage.states import SessionStatus
@@ -196,8 +197,8 @@ def run_due(deps: Deps) -> None:
             try:
                 with UnitOfWork(deps) as uow:
                     _step(uow, session, deps.clock.now())
-            except Exception:
-                log.exception("session %s: due work failed; retried at the next tick", session.id)
+            except Exception as exc:
+                log_failure(log, exc, "session %s: due work failed; retried at the next tick", session.id)
         board.refresh(deps, session.team_id, session.id)
 
 

@@ -24,7 +24,9 @@ from bot.deps import Deps
 from bot.empathy import board, ids, session_flow, views
 from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
 from bot.empathy.board_view import board_fallback_text
+from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.request_context import RequestContext
 from bot.slack_client import NotInstalled
 from bot.unit_of_work import UnitOfWork
@@ -53,8 +55,7 @@ def handle_start_from_home(ack: Ack, ctx: RequestContext) -> None:
 def open_start_modal(ctx: RequestContext, channel_id: str) -> None:
     with unit_of_work(ctx.deps.engine) as db:  # after the ack: the request's unit of work is over
         personas = personas_store.list_personas(db, team_id=ctx.team_id)
-    ctx.client.views_open(trigger_id=ctx.trigger_id, view=views.build_start_modal(
-        ctx.deps.prompts, channel_id=channel_id, personas=personas))
+    open_modal(ctx, views.build_start_modal(ctx.deps.prompts, channel_id=channel_id, personas=personas))
 
 
 def handle_start_submission(ack: Ack, ctx: RequestContext) -> None:
@@ -92,10 +93,10 @@ def _channel(ctx: RequestContext) -> str:
 
 
 def _persona(ctx: RequestContext, form: ModalValues) -> Persona | None:
-    picked = form.selected(ids.PERSONA_BLOCK) or ""
-    if not picked.isdigit():
+    persona_id = row_id(form.selected(ids.PERSONA_BLOCK))
+    if persona_id is None:
         return None
-    return personas_store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(picked))
+    return personas_store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=persona_id)
 
 
 def _errors(ctx: RequestContext, form: ModalValues, persona: Persona | None) -> dict[str, str]:

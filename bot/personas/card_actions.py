@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk.errors import SlackApiError
 
+from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
 from bot.personas import ids, lifecycle, modals, refresh
 from bot.personas.subject import editor_view
@@ -48,7 +49,7 @@ def dm(ctx: RequestContext, text: str, key: str) -> None:
 
 
 def open_view(ctx: RequestContext, view: dict) -> None:
-    ctx.client.views_open(trigger_id=ctx.trigger_id, view=view)
+    open_modal(ctx, view)
 
 
 def button_persona(ctx: RequestContext) -> Persona | None:

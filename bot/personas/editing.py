@@ -13,6 +13,7 @@ from __future__ import annotations
 from slack_bolt import Ack
 
 from bot.commands import CommandCall
+from bot.modal_open import open_modal
 from bot.personas import form, lifecycle, refresh
 from bot.request_context import RequestContext
 from storage import events, persona_evidence
@@ -31,7 +32,7 @@ def handle_form_command(call: CommandCall) -> None:
 
 
 def _open(ctx: RequestContext, view: dict) -> None:
-    ctx.client.views_open(trigger_id=ctx.trigger_id, view=view)
+    open_modal(ctx, view)
 
 
 def handle_submission(ack: Ack, ctx: RequestContext) -> None:
