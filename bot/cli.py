@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
     export = commands.add_parser("export", help="print a session or a persona as Markdown or JSON")
-    kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona}")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona,journey}")
     session = kinds.add_parser("session", help="an empathy session, by the number shown on its board")
     session.add_argument("id", type=int, help="the session number")
     session.add_argument("--format", choices=["md", "json", "csv"], default="md", help="md (default), json or csv")
@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     persona.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
     persona.add_argument("--team", default=None, help="workspace id, when the database serves several")
     persona.set_defaults(handler=_export_persona)
+    journey = kinds.add_parser("journey", help="a journey map, by name or id")
+    journey.add_argument("name", help="the journey's name or id")
+    journey.add_argument("--format", choices=["md", "csv", "json"], default="md", help="md (default), csv or json")
+    journey.add_argument("--team", default=None, help="workspace id, when the database serves several")
+    journey.set_defaults(handler=_export_journey)
     return parser
 
 
@@ -150,6 +155,17 @@ def _db(settings: Settings, _args: argparse.Namespace) -> int:
 
 def _export_persona(settings: Settings, args: argparse.Namespace) -> int:
     from bot.personas.export import export_for_cli
+
+    text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
+    if error:
+        print(f"workshop-bot: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+def _export_journey(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.journeys.export import export_for_cli
 
     text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
     if error:

@@ -176,6 +176,7 @@ def apply_stage_plan(db: Session, *, journey: Journey, plan: list[PlannedStage],
         if old_position != position:
             record(db, journey=journey, change=JourneyChange.STAGE_MOVED, editor_id=editor_id, now=now,
                    detail={"stage_id": old.id, "name": planned.name, "from": old_position, "to": position})
+            changes.append(planned.name)
     db.flush()
     return changes
 
@@ -207,3 +208,8 @@ def set_review(db: Session, *, team_id: str, journey_id: int, **values: Any) -> 
     allowed = {"owner_id", "status", "last_reviewed_at", "next_review_at", "cadence_days"}
     assert set(values) <= allowed, set(values) - allowed
     db.execute(update(Journey).where(Journey.team_id == team_id, Journey.id == journey_id).values(**values))
+
+
+def teams_with_journeys(db: Session) -> list[str]:
+    """Workspaces holding an active journey (the CLI looks a name up in all of them)."""
+    return list(db.exec(select(Journey.team_id).where(Journey.status == JourneyStatus.ACTIVE).distinct()))

@@ -35,7 +35,7 @@ def test_a_journey_from_a_template_and_its_layers(any_engine):
         journey = make(db)
         maya, leo = persona(db, "Maya"), persona(db, "Leo")
         stages = store.list_stages(db, team_id=TEAM, journey_id=journey.id)
-        assert [s.name for s in stages][0] == "Awareness" and len(stages) == 7
+        assert stages[0].name == "Awareness" and len(stages) == 7
         layer, new = layers.add_layer(db, journey=journey, persona_id=maya, by="U0A", now=NOW)
         assert new and layers.add_layer(db, journey=journey, persona_id=maya, by="U0A", now=NOW)[1] is False
         buyer, _ = layers.add_layer(db, journey=journey, segment="Buyer", by="U0A", now=NOW)
