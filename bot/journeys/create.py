@@ -26,7 +26,8 @@ def handle_new(ack: Ack, ctx: RequestContext) -> None:
 
 
 def typed_stages(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    """One stage per line; bullets and numbering people paste are dropped, empty lines ignored."""
+    return [name for line in text.splitlines() if (name := " ".join(fields.BULLET.sub("", line).split()))]
 
 
 def stage_errors(names: list[str]) -> str | None:

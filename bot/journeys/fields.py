@@ -24,7 +24,7 @@ STAGES_MAX = 15
 GOAL_MAX = 500
 EMOTION_FACES = {-2: ":disappointed:", -1: ":confused:", 0: ":neutral_face:", 1: ":slightly_smiling_face:",
                  2: ":star-struck:"}
-_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
+BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
 
 
 def label(prompts: Prompts, key: str) -> str:
@@ -37,7 +37,7 @@ def question(prompts: Prompts, key: str) -> str:
 
 
 def parse_items(text: str) -> list[str]:
-    items = [_BULLET.sub("", line).strip() for line in text.splitlines()]
+    items = [BULLET.sub("", line).strip() for line in text.splitlines()]
     items = [item for item in items if item]
     if len(items) > ITEMS_MAX:
         raise Invalid("error_too_many_items", limit=ITEMS_MAX, count=len(items))
