@@ -128,7 +128,8 @@ class Journeys:
                                     ids.SEGMENT_BLOCK: {"value": segment},
                                     ids.STAGE_BLOCK: {"value": payloads.input_static_select(str(stage_id))}})
         body = answer.json()
-        assert body["response_action"] == "update", body
+        if body["response_action"] != "update":
+            return answer  # the picker's inline errors
         form = body["view"]
         values = {f"{ids.FIELD_PREFIX}{key}": {"value": text} for key, text in fields.items()}
         return self.submit(form, values)
