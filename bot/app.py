@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from bot import fallbacks, housekeeping, installations, outbox, scheduler
+from bot import fallbacks, housekeeping, installations, outbox, scheduler, welcome, workspaces
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
 from bot.empathy import listeners as empathy
@@ -19,8 +19,9 @@ from bot.journeys import listeners as journeys
 from bot.live_messages import LiveMessages
 from bot.personas import listeners as personas
 from bot.request_context import request_middleware
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.slack_client import SlackClients, make_web_client
+from bot.token_crypto import keep_tokens_out_of_logs
 from prompts import Prompts
 
 # Work after the ack: mostly waiting on Slack (a few hundred ms a call), so many threads are
@@ -36,14 +37,21 @@ def build_app(
     client: WebClient | None = None,
     clock: Clock | None = None,
 ) -> App:
-    """The Bolt app with every feature registered, and its `Deps` at `app.deps`."""
+    """The Bolt app with every feature registered, and its `Deps` at `app.deps`.
+
+    Raises SettingsError when OAuth is on without a usable TOKEN_ENCRYPTION_KEY."""
+    keep_tokens_out_of_logs()
     client = client or make_web_client(settings)
     oauth = installations.oauth_settings(settings, engine)
+    if oauth is None and installations.bolt_would_use_its_own_oauth():
+        raise SettingsError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the environment but not in the "
+                            "settings given to the app: set both (OAuth) or neither")
     executor = ThreadPoolExecutor(max_workers=AFTER_ACK_THREADS, thread_name_prefix="after-ack")
     app = App(
         signing_secret=settings.slack_signing_secret or "unset-signing-secret",
         client=client,
         oauth_settings=oauth,
+        authorize=installations.authorize(oauth, _bolt_logger()) if oauth else None,
         token_verification_enabled=False,
         request_verification_enabled=False,  # HTTP mode verifies in bot.http_server, before parsing
         process_before_response=True,  # handlers only read, write and ack; Slack calls go to `later`
@@ -67,6 +75,8 @@ def build_app(
     for feature in FEATURES:
         feature.register(app, deps)
     deps.commands.register(app)
+    workspaces.register(app, deps)
+    welcome.register(app, deps)
     fallbacks.register(app, deps)
     # Hooks run newest first: timers stop, then the work already accepted finishes.
     deps.on_stop.append(lambda: executor.shutdown(wait=True))

@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, drop_empty_environment, load_settings
+from bot.token_crypto import keep_tokens_out_of_logs
 
 log = logging.getLogger("workshop_bot")
 
@@ -30,12 +32,14 @@ workshop-bot needs Slack credentials to run. Missing: {missing}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    drop_empty_environment(os.environ)  # `SLACK_CLIENT_ID=` is unset, for Bolt as for us
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(f"workshop-bot: configuration error: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    keep_tokens_out_of_logs()
     for chatty in ("alembic", "apscheduler"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     # slack_sdk formats every request (the whole view or board) into a debug line unless its own
@@ -55,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=3000, help="HTTP mode: port (default 3000)")
     run.set_defaults(handler=_run)
     db = commands.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade"], help="apply pending migrations")
+    db.add_argument("action", choices=["upgrade", "reencrypt-tokens"],
+                    help="upgrade: apply pending migrations; reencrypt-tokens: rewrite stored Slack tokens "
+                         "under the first key of TOKEN_ENCRYPTION_KEY (after rotating it)")
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
@@ -89,6 +95,14 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     if missing:
         print(SETUP_HELP.format(missing=", ".join(missing)), file=sys.stderr)
         return 2
+    if settings.oauth_enabled:
+        from bot.installations import cipher_for
+
+        try:
+            cipher_for(settings)
+        except SettingsError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     engine = make_engine(settings.database_url)
     upgrade(engine)
     client = make_web_client(settings)
@@ -143,11 +157,21 @@ def _check_token(client: object) -> str | None:
     return None
 
 
-def _db(settings: Settings, _args: argparse.Namespace) -> int:
+def _db(settings: Settings, args: argparse.Namespace) -> int:
     from storage.db import make_engine, migration_state, upgrade
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    if args.action == "reencrypt-tokens":
+        from bot.installations import reencrypt_tokens
+
+        try:
+            count = reencrypt_tokens(settings, engine)
+        except SettingsError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"{count} stored tokens now encrypted under the first key of TOKEN_ENCRYPTION_KEY")
+        return 0
     current, _head = migration_state(engine)
     print(f"database is at revision {current}")
     return 0

@@ -1,16 +1,39 @@
 """What a conversation is made of, as data: a `Flow` of `Step`s (see `bot.conversation`).
 
-Kept apart from the engine so a feature declares its flow without the engine's machinery.
+Kept apart from the engine so a feature declares its flow without the engine's machinery. A
+flow is a declared state machine: the states are its steps (a row's `step` is always one of
+their keys), each answer moves to the next step, `Command`s move back, skip, keep or leave,
+and after the last step `finish` makes the result (or sends the person back to one step).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
+
+from storage.outbox import Outgoing
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+    from bot.unit_of_work import UnitOfWork
+
+
+class Command(StrEnum):
+    """The words every step understands (the engine's, not the flow's)."""
+
+    BACK = "back"
+    SKIP = "skip"
+    CANCEL = "cancel"
+    HELP = "help"
+    OK = "ok"  # keep the current answer
+
+
+COMMAND_WORDS = {"back": Command.BACK, "skip": Command.SKIP, "cancel": Command.CANCEL, "stop": Command.CANCEL,
+                 "help": Command.HELP, "?": Command.HELP, "ok": Command.OK, "keep": Command.OK}
 
 
 class Invalid(Exception):
@@ -23,9 +46,10 @@ class Invalid(Exception):
 
 @dataclass(frozen=True)
 class Asking:
-    """What a step's parser may look at besides the text."""
+    """What a step's parser may look at besides the text (`db`: the request's unit of work)."""
 
     deps: Deps
+    db: Session
     team_id: str
     user_id: str
     values: dict[str, Any]
@@ -41,34 +65,37 @@ class Step:
 
 @dataclass(frozen=True)
 class Finished:
+    """The answers, and where the conversation took place (`lane`: its messages' outbox lane)."""
+
     team_id: str
     user_id: str
     channel_id: str
     thread_ts: str
     values: dict[str, Any]
     context: dict[str, Any]
+    lane: str
 
 
 @dataclass(frozen=True)
 class Say:
-    """A message to post; `posted(channel, ts)` is told where it landed (e.g. to update it later)."""
+    """A message to post in the conversation."""
 
     text: str
     blocks: list[dict] | None = None
-    posted: Callable[[str, str], None] | None = None
 
 
 @dataclass(frozen=True)
 class Flow:
     """A conversation as data. `template` holds `intro`, `question_<step>` and the error macros;
-    `show(key, value)` reads a stored answer back; `finish` makes the result (may raise Invalid
-    with `step` set to send the person back to that question)."""
+    `show(key, value)` reads a stored answer back; `finish(done, uow)` writes the result in the
+    unit of work of the last answer and returns the last message (a `Say`, or an outbox message
+    of the flow's own); it may raise Invalid with `step` set to send the person back there."""
 
     name: str
     template: str
     steps: tuple[Step, ...]
     show: Callable[[str, Any], str]
-    finish: Callable[[Finished], Say]
+    finish: Callable[[Finished, UnitOfWork], Say | Outgoing]
 
     def index(self, key: str) -> int:
         return next(i for i, step in enumerate(self.steps) if step.key == key)

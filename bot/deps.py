@@ -8,11 +8,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.base import BaseScheduler
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.commands import CommandRouter
@@ -46,6 +48,8 @@ class Deps:
     conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
     owners: Any = None  # the one bot.governance.owners.OwnerDirectory (users.info cache), made by its first user
     on_stop: list[Callable[[], None]] = field(default_factory=list)
+    # (db, team_id, now) -> None: end a workspace's scheduled work when it uninstalls the app
+    on_uninstall: list[Callable[[Session, str, datetime], None]] = field(default_factory=list)
     _running: int = field(default=0, init=False, repr=False)
     _idle: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
 
@@ -57,7 +61,8 @@ class Deps:
         return self
 
     def client_for(self, team_id: str) -> WebClient:
-        """The Web API client with `team_id`'s token, for work outside a request."""
+        """The Web API client with `team_id`'s token, for work outside a request (a timer, the
+        outbox, a refresh). Raises bot.slack_client.NotInstalled when the workspace is gone."""
         return self.clients.client_for(team_id)
 
     def later(self, work: Callable[..., None], /, *args: object, **kwargs: object) -> None:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.slack_client import NotInstalled
+from bot.slack_client import TOKEN_GONE, NotInstalled
 
 log = logging.getLogger(__name__)
 MIN_INTERVAL = 1.0  # seconds between two updates of one message
@@ -42,6 +42,7 @@ class Update:
     ts: str
     blocks: list[dict]
     text: str
+    gone: Callable[[], None] | None = field(default=None, compare=False)  # told when the message is no more
 
 
 Render = Callable[[], list[Update]]
@@ -162,10 +163,17 @@ class LiveMessages:
                     self._slow_down(team_id, exc)
                     with self._lock:
                         message.dirty = True
+                elif error in TOKEN_GONE:
+                    self.deps.clients.forget(team_id)  # uninstalled, or a new token: look it up afresh
                 elif error not in GONE:
                     log.warning("%s not updated (%s); the next refresh tries again", key, error)
                     with self._lock:
                         message.dirty = True
+                elif update.gone is not None:
+                    try:
+                        update.gone()
+                    except Exception:
+                        log.exception("forgetting %s in %s failed", key, update.channel)
                 continue
             except OSError as exc:
                 log.warning("%s not updated (%s); the next refresh tries again", key, exc)

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)  # far longer than one send (15 s timeout, three 429 retries)
 BATCH = 500
 MAX_ATTEMPTS = 12  # about a day of backoff
+NOT_INSTALLED = "not installed"  # the error recorded for messages of a workspace that removed the app
 METADATA_EVENT = "workshop_bot_outbox"
 # Slack's answers that no retry will change: the message is dropped (and logged).
 REFUSED = frozenset({
@@ -118,9 +119,11 @@ def send_one(deps: Deps, row_id: int) -> bool:
         client = deps.client_for(claimed.team_id)
         where = kind.send(deps, client, _delivery(claimed))
     except NotInstalled:
-        return _finish(deps, claimed, failed="not installed in this workspace any more")
+        return _not_installed(deps, claimed)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"http {exc.response.status_code}")
+        if not deps.clients.still_installed(claimed.team_id, error):  # uninstalled, seen by another replica
+            return _not_installed(deps, claimed)
         if error in REFUSED:
             log.warning("Slack refused outbox message %s (%s): %s", claimed.id, claimed.kind, error)
             return _finish(deps, claimed, failed=error)
@@ -135,6 +138,13 @@ def send_one(deps: Deps, row_id: int) -> bool:
         store.mark_sent(db, row_id=claimed.id, claimed_at=claimed.claimed_at, now=deps.clock.now(),
                         channel_id=where[0] if where else None, message_ts=where[1] if where else None)
     return True
+
+
+def _not_installed(deps: Deps, claimed: store.Claimed) -> bool:
+    """The workspace removed the app: its messages end here, quietly (nothing to fix, nobody to tell)."""
+    log.info("outbox message %s (%s) dropped: workspace %s has not installed the app", claimed.id, claimed.kind,
+             claimed.team_id)
+    return _finish(deps, claimed, failed=NOT_INSTALLED)
 
 
 def _retry(deps: Deps, claimed: store.Claimed, error: str, *, at_least: float = 0) -> bool:

@@ -6,9 +6,10 @@ reads `os.environ` behind their back.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -17,13 +18,17 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 class Settings(BaseSettings):
     """Configuration, documented in README's configuration table."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # `SLACK_CLIENT_ID=` (an empty value, as templates and compose files leave them) means unset,
+    # in the environment and in `.env` alike.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     slack_bot_token: str | None = None
     slack_app_token: str | None = None
     slack_signing_secret: str | None = None
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
+    token_encryption_key: str | None = None  # Fernet key(s), comma-separated: the first encrypts
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = "sqlite:///workshop.db"
     prompts_dir: Path | None = None
@@ -37,6 +42,15 @@ class Settings(BaseSettings):
     nudge_hour: int = 10
     nudge_end_hour: int = 17
     digest_weekday: int = 0
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object, info: ValidationInfo) -> object:
+        """An empty or blank value counts as unset, whoever passed it (environment, `.env`, a test)."""
+        if isinstance(value, str) and not value.strip():
+            default = cls.model_fields[info.field_name].default if info.field_name else None
+            return default
+        return value
 
     @field_validator("slack_api_url")
     @classmethod
@@ -63,6 +77,16 @@ class Settings(BaseSettings):
         if mode == "http" and not self.oauth_enabled:
             needed = [*needed, "SLACK_BOT_TOKEN"]
         return [name for name in needed if not getattr(self, name.lower())]
+
+
+def drop_empty_environment(environ: MutableMapping[str, str]) -> None:
+    """Remove empty variables from the process environment, so libraries that read it themselves
+    agree with `Settings`: Bolt switches to its own file-based OAuth store whenever
+    `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` merely exist, even empty."""
+    ours = {name.upper() for name in Settings.model_fields}
+    for name in [name for name, value in environ.items()
+                 if not value.strip() and (name.startswith("SLACK_") or name in ours)]:
+        del environ[name]
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -108,3 +108,14 @@ def list_live_sessions(db: Session) -> list[EmpathySession]:
         .order_by(EmpathySession.id)
     ).all())
 
+
+
+def cancel_workspace(db: Session, *, team_id: str, now: datetime) -> int:
+    """End every running or paused session of a workspace at once (the app was uninstalled there):
+    nothing is posted, the timer tick no longer sees them. Returns how many were ended."""
+    result = db.execute(
+        update(EmpathySession)
+        .where(EmpathySession.team_id == team_id, EmpathySession.status.in_(LIVE_STATUSES))  # type: ignore[attr-defined]
+        .values(status=SessionStatus.CANCELLED, finished_at=now, phase_ends_at=None, paused_seconds_left=None)
+    )
+    return int(result.rowcount or 0)

@@ -16,7 +16,7 @@ from storage.journey_fields import ITEM_KEYS
 from storage.journey_models import Journey, JourneyLayer, JourneyNoteLink, PersonaStage, Stage
 from storage.journeys import list_stages, record
 from storage.models import Note, Persona
-from storage.states import JourneyChange, JourneyStatus, LayerKind
+from storage.states import JourneyChange, JourneyStatus, LayerKind, PersonaStatus
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def active_personas(db: Session, *, team_id: str) -> list[tuple[int, str]]:
     """(id, name) of the workspace's active personas, by name (read here, not through the
     personas feature, so journeys depend on the table only)."""
     return [(int(i), str(n)) for i, n in db.execute(
-        select(Persona.id, Persona.name).where(Persona.team_id == team_id, Persona.status == "active")
+        select(Persona.id, Persona.name).where(Persona.team_id == team_id, Persona.status == PersonaStatus.ACTIVE)
         .order_by(func.lower(Persona.name)))]
 
 
@@ -137,7 +137,7 @@ def personas_without_journey(db: Session, *, team_id: str) -> list[str]:
     """Names of active personas on no active journey (a character with no plot)."""
     layered = select(JourneyLayer.persona_id).join(Journey, Journey.id == JourneyLayer.journey_id).where(
         JourneyLayer.team_id == team_id, JourneyLayer.persona_id.is_not(None), Journey.status == JourneyStatus.ACTIVE)
-    return list(db.exec(select(Persona.name).where(Persona.team_id == team_id, Persona.status == "active",
+    return list(db.exec(select(Persona.name).where(Persona.team_id == team_id, Persona.status == PersonaStatus.ACTIVE,
                                                    Persona.id.not_in(layered)).order_by(Persona.name)))
 
 

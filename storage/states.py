@@ -58,6 +58,16 @@ class OutboxState(StrEnum):
     FAILED = "failed"  # Slack refused it for good, or it kept failing
 
 
+class PersonaStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class PersonaKind(StrEnum):
+    PROTO = "proto"  # a hypothesis from a workshop
+    VALIDATED = "validated"  # backed by evidence
+
+
 class JourneyStatus(StrEnum):
     ACTIVE = "active"
     RETIRED = "retired"  # no longer reviewed or shown in lists

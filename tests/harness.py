@@ -7,12 +7,16 @@ moves; due work runs when the test calls `bot.tick()`, never by sleeping.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from cryptography.fernet import Fernet
 from slack_bolt import App
 from sqlalchemy.engine import Engine
 
@@ -29,6 +33,9 @@ from tests.slack_fake import FakeSlack, FakeSocketMode, SlackHttpClient
 SIGNING_SECRET = "8f742231b10e8888abcd99aa0c8e85a5"  # shaped like Slack's
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
+CLIENT_ID = "111.222"
+CLIENT_SECRET = "test-client-secret"
+TOKEN_KEY = Fernet.generate_key().decode()  # one per test run, like a deployment's own
 T = TypeVar("T")
 
 
@@ -71,6 +78,7 @@ def make_settings(slack: FakeSlack, **overrides: Any) -> Settings:
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": slack.base_url,
         "database_url": "sqlite://",
+        "token_encryption_key": TOKEN_KEY,
         "_env_file": None,
     }
     values.update(overrides)
@@ -104,6 +112,25 @@ class Bot:
         self._socket_handler = connect_socket_mode(self.app, APP_TOKEN, **ping)
         self.socket.wait_connected()
         return self.socket
+
+    def install(self, team_id: str, **grant: str) -> str:
+        """Install the app in `team_id` as a person does: open `/slack/install` (its state cookie),
+        Slack's Allow (the local Slack issues a code), then the redirect back to
+        `/slack/oauth_redirect`, where the app exchanges the code with `oauth.v2.access`.
+        Returns the bot token the local Slack issued for that workspace."""
+        before = self.slack.tokens_of(team_id)
+        install = urllib.request.urlopen(f"{self.url}/slack/install", timeout=5)
+        page, cookie = install.read().decode(), install.headers["Set-Cookie"].split(";")[0]
+        state = re.search(r"[?&;]state=([^&\"']+)", page)
+        assert install.status == 200 and state, page
+        code = self.slack.approve_install(team_id, **grant)
+        redirect = urllib.request.Request(
+            f"{self.url}/slack/oauth_redirect?{urllib.parse.urlencode({'code': code, 'state': state[1]})}",
+            headers={"Cookie": cookie})
+        with urllib.request.urlopen(redirect, timeout=10) as done:
+            assert done.status == 200, done.read()
+        (token,) = self.slack.tokens_of(team_id) - before
+        return token
 
     def tick(self) -> None:
         """Run the due work the scheduler would run, at the fake clock's time, and let what it

@@ -74,3 +74,11 @@ def form_values(**values: Any) -> dict[str, dict[str, Any]]:
         else:
             shaped[key] = {"value": "\n".join(value) if isinstance(value, list) else value}
     return shaped
+
+
+def q(engine: Any, function: Any, **kwargs: Any) -> Any:
+    """A storage function in a unit of work of its own (storage takes the session first)."""
+    from storage.db import unit_of_work
+
+    with unit_of_work(engine) as db:
+        return function(db, **kwargs)

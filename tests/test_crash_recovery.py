@@ -1,9 +1,9 @@
 """A crash loses nothing that was acknowledged: the real process, killed with SIGKILL mid-burst.
 
 Slack never resends a submission it got a 200 for, and the person was told it was saved. So a
-burst of note and ballot submissions goes to `workshop-bot run --http`, the process is killed
-with `kill -9` once half of them are answered, and after a restart every answered one is in
-the database, on SQLite and on PostgreSQL.
+burst of note and ballot submissions and persona-conversation answers goes to `workshop-bot run
+--http`, the process is killed with `kill -9` once half of them are answered, and after a
+restart every answered one is in the database, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,16 +20,17 @@ from sqlmodel import Session, select
 from bot.empathy import ids
 from bot.empathy.agenda import PhaseKind
 from bot.empathy.session_flow import agenda
+from storage import conversations
 from storage import empathy as store
 from storage import empathy_notes as notes_store
 from storage.db import unit_of_work
-from storage.models import EmpathySession, Note, Vote
+from storage.models import Conversation, EmpathySession, Note, Vote
 from storage.states import SessionStatus
 from tests.harness import SIGNING_SECRET, FakeClock
 from tests.real_process import free_port, healthy, slack_env, start
 from tests.slack_fake import FakeSlack, SlackHttpClient, payloads
 
-BURST = 100
+BURST = 150  # a third each: notes, ballots, answers
 
 
 def _live_session(db: Session, clock: FakeClock, channel: str, phase_kind: PhaseKind) -> EmpathySession:
@@ -43,8 +44,14 @@ def _live_session(db: Session, clock: FakeClock, channel: str, phase_kind: Phase
 
 
 def _seed(engine: Engine, clock: FakeClock) -> tuple[int, int, list[int]]:
-    """A session in its first section (notes) and one in its vote with five notes (ballots)."""
+    """A session in its first section (notes), one in its vote with five notes (ballots), and
+    a persona conversation waiting for its first answer in each person's DM."""
     with unit_of_work(engine) as db:
+        for i in range(BURST // 3):
+            conversations.create_conversation(
+                db, team_id="T0001", user_id=f"U{i:04d}", channel_id=f"DU{i:04d}", thread_ts="", flow="persona",
+                step="name", answers={"values": {}, "context": {}}, now=clock.now(),
+                expires_at=clock.now().replace(year=2100))
         writing = _live_session(db, clock, "C0NOTES", PhaseKind.SECTION)
         voting = _live_session(db, clock, "C0VOTES", PhaseKind.VOTE)
         db.flush()
@@ -55,9 +62,9 @@ def _seed(engine: Engine, clock: FakeClock) -> tuple[int, int, list[int]]:
 
 
 def _submissions(writing: int, voting: int, note_ids: list[int]) -> list[tuple[str, str, dict[str, Any]]]:
-    """(kind, who, payload): half notes by modal, half ballots, interleaved."""
+    """(kind, who, payload): notes by modal, ballots, answers in a DM, interleaved."""
     out = []
-    for i in range(BURST // 2):
+    for i in range(BURST // 3):
         user = f"U{i:04d}"
         out.append(("note", f"note from {user}", payloads.view_submission(
             ids.NOTE_MODAL, {ids.NOTE_TEXT_BLOCK: {"value": f"note from {user}"}},
@@ -66,10 +73,12 @@ def _submissions(writing: int, voting: int, note_ids: list[int]) -> list[tuple[s
             ids.BALLOT_MODAL, {f"{ids.VOTE_BLOCK_PREFIX}{note_ids[i % 5]}": {
                 "value": payloads.input_static_select("2")}},
             private_metadata=f"{voting}:1:0", user=user, view_id=f"VBALLOT{i:04d}")))
+        out.append(("answer", user, payloads.event_callback(payloads.message_event(
+            f"Persona of {user}", user=user, channel=f"D{user}"))))
     return out
 
 
-def test_every_acknowledged_note_and_ballot_survives_kill_9(
+def test_every_acknowledged_note_ballot_and_answer_survives_kill_9(
     any_engine: Engine, slack: FakeSlack, clock: FakeClock, tmp_path: Path, running: list[Any]
 ) -> None:
     writing, voting, note_ids = _seed(any_engine, clock)
@@ -86,11 +95,11 @@ def test_every_acknowledged_note_and_ballot_survives_kill_9(
 
     def submit(kind: str, who: str, payload: dict[str, Any]) -> None:
         try:
-            answer = client.interactive(payload)
+            answer = client.event(payload) if kind == "answer" else client.interactive(payload)
         except OSError:
             return  # the process died before answering: Slack would show the person an error
         saved = answer.status == 200 and (
-            not answer.body_text if kind == "note" else answer.json().get("response_action") == "update")
+            answer.json().get("response_action") == "update" if kind == "ballot" else not answer.body_text)
         if saved:
             with lock:
                 acknowledged.append((kind, who))
@@ -110,11 +119,14 @@ def test_every_acknowledged_note_and_ballot_survives_kill_9(
     with Session(any_engine) as db:
         notes = set(db.exec(select(Note.text).where(Note.session_id == writing)).all())
         voters = {v.user_id: v.count for v in db.exec(select(Vote).where(Vote.session_id == voting)).all()}
+        named = {c.user_id: c.answers["values"].get("name") for c in db.exec(select(Conversation)).all()}
     for kind, who in acknowledged:
         if kind == "note":
             assert who in notes, f"acknowledged and lost: {who}"
-        else:
+        elif kind == "ballot":
             assert voters.get(who) == 2, f"acknowledged ballot lost: {who}"
+        else:
+            assert named.get(who) == f"Persona of {who}", f"acknowledged answer lost: {who}"
     restarted.send_signal(signal.SIGTERM)
     assert restarted.wait(30) == 0
     assert "Traceback" not in logs.read_text()

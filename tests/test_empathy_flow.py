@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 from bot.empathy import ids
+from storage.states import SessionStatus
 from tests.harness import Bot, eventually
 from tests.slack_fake import FakeSlack
 from tests.test_empathy_support import Workshop
@@ -115,3 +116,22 @@ def test_end_stops_the_session_posts_the_summary_and_later_clicks_are_answered(b
     bot.clock.advance(hours=1)
     bot.tick()
     assert w.row().status == "cancelled" and w.participants() == ["U0ANA"]
+
+
+def test_a_session_whose_channel_is_archived_ends_cleanly_and_the_facilitator_is_told(
+    bot: Bot, slack: FakeSlack
+) -> None:
+    w = Workshop(bot, slack).start()
+    w.add_notes("U0ANA", "kept whatever happens")
+    slack.channels[w.channel] = {"is_archived": True}
+    w.control(ids.NEXT_PHASE)  # its prompt is refused: the channel is gone
+    w.settle()
+    assert w.row().status == SessionStatus.CANCELLED
+    [told] = [c.args["text"] for c in slack.calls_to("chat.postMessage") if c.args["channel"] == w.facilitator]
+    assert "has ended: the channel was archived" in told and f"/empathy export {w.session_id}" in told
+    attempts = len(slack.calls_to("chat.postMessage"))
+    bot.clock.advance(minutes=40)
+    bot.tick()
+    bot.tick()
+    assert len(slack.calls_to("chat.postMessage")) == attempts, "nothing more is tried in a gone channel"
+    assert [n.text for n in w.notes()] == ["kept whatever happens"]

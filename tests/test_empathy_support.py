@@ -46,8 +46,10 @@ def texts_of(blocks: Any) -> str:
 class Workshop:
     """One session in one channel, driven like its people would."""
 
-    def __init__(self, bot: Bot, slack: FakeSlack, *, channel: str = "C0WORKSHOP", facilitator: str = "U0FACIL"):
+    def __init__(self, bot: Bot, slack: FakeSlack, *, channel: str = "C0WORKSHOP", facilitator: str = "U0FACIL",
+                 team: str = TEAM):
         self.bot, self.slack, self.channel, self.facilitator = bot, slack, channel, facilitator
+        self.team = team
         self.session_id = 0
         self.board_ts = ""
 
@@ -55,11 +57,12 @@ class Workshop:
     def start(self, **form: Any) -> Workshop:
         opened = len(self.slack.calls_to("views.open"))
         self.bot.http.command(payloads.slash_command("/empathy", "start", channel=self.channel,
-                                                     user=self.facilitator))
+                                                     user=self.facilitator, team=self.team))
         self.slack.wait_for("views.open", opened + 1)
         before = {s.id for s in self.sessions()}
         answer = self.bot.http.interactive(payloads.view_submission(
-            ids.START_MODAL, start_form(**form), private_metadata=self.channel, user=self.facilitator))
+            ids.START_MODAL, start_form(**form), private_metadata=self.channel, user=self.facilitator,
+            team=self.team))
         assert answer.status == 200 and not answer.body_text
         row = eventually(lambda: [s for s in self.sessions() if s.id not in before and s.board_ts])[0]
         self.session_id, self.board_ts = row.id, row.board_ts
@@ -112,7 +115,8 @@ class Workshop:
     def click(self, action_id: str, user: str, value: str | None = None) -> int:
         value = value if value is not None else str(self.session_id)
         status = self.bot.http.interactive(payloads.block_actions(
-            action_id, value=value, user=user, channel=self.channel, message_ts=self.board_ts)).status
+            action_id, value=value, user=user, channel=self.channel, message_ts=self.board_ts,
+            team=self.team)).status
         assert status == 200
         return status
 
@@ -139,15 +143,16 @@ class Workshop:
         count = len(self.notes())
         lines = len([line for line in text.splitlines() if line.strip()])
         answer = self.bot.http.interactive(payloads.view_submission(
-            ids.NOTE_MODAL, values, private_metadata=view["private_metadata"], user=user, view_id=view["id"]))
+            ids.NOTE_MODAL, values, private_metadata=view["private_metadata"], user=user, view_id=view["id"],
+            team=self.team))
         if wait and not answer.body_text:
             eventually(lambda: len(self.notes()) >= count + lines)
         return answer
 
     def reply(self, user: str, text: str, **extra: Any) -> Any:
         event = payloads.message_event(text, user=user, channel=self.channel, channel_type="channel",
-                                       thread_ts=self.board_ts, **extra)
-        return self.bot.http.event(payloads.event_callback(event))
+                                       thread_ts=self.board_ts, team=self.team, **extra)
+        return self.bot.http.event(payloads.event_callback(event, team=self.team))
 
     def vote(self, user: str, choice: dict[int, int], *, wait: bool = True) -> Any:
         view = self.open_modal(ids.OPEN_BALLOT, user)
@@ -159,7 +164,8 @@ class Workshop:
         """The answer is the ballot's next state: inline errors, or the "saved" view (votes are in
         the database before it comes back)."""
         answer = self.bot.http.interactive(payloads.view_submission(
-            ids.BALLOT_MODAL, values, private_metadata=view["private_metadata"], user=user, view_id=view["id"]))
+            ids.BALLOT_MODAL, values, private_metadata=view["private_metadata"], user=user, view_id=view["id"],
+            team=self.team))
         if wait:
             assert answer.json()["response_action"] == "update", answer.body_text
         return answer

@@ -200,10 +200,9 @@ def test_a_session_ended_with_no_notes_offers_to_run_it_again_or_delete_it(bot: 
 
     w.click(ids.DELETE_EMPTY, "U0ANA", str(w.session_id))
     eventually(lambda: any("Only the facilitator" in t for t in w.ephemerals("U0ANA")))
-    w.click(ids.RUN_AGAIN, w.facilitator, str(w.session_id))
-    form = slack.wait_for("views.open", 1)[-1].args["view"]
-    form = form if isinstance(form, dict) else json.loads(form)
-    assert "First-time buyer on mobile" in json.dumps(form), "the form comes filled in"
+    form = w.open_modal(ids.RUN_AGAIN, w.facilitator, str(w.session_id))
+    subject = next(b for b in form["blocks"] if b.get("block_id") == ids.SUBJECT_BLOCK)
+    assert subject["element"]["initial_value"] == "First-time buyer on mobile", "the form comes filled in"
 
     offer_ts = next(c.response["ts"] for c in slack.calls_to("chat.postMessage") if "ended with no notes"
                     in c.args["text"])

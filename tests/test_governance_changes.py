@@ -12,7 +12,7 @@ from bot.review_subjects import SubjectChange, announce_change
 from storage import personas as persona_store
 from tests.governance_kit import add_journey, dms, install, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
-from tests.persona_helpers import make_persona
+from tests.persona_helpers import make_persona, q
 from tests.slack_fake import FakeSlack, payloads
 
 OWNER, OTHER = "U0OWNER", "U0OTHER"
@@ -64,7 +64,7 @@ def test_the_owners_own_update_completes_the_due_review_and_updates_the_nudge(
                    values={"quote": "Show me the total first."}, user_id=OWNER)
     update = slack.wait_for("chat.update")[0].args
     assert "updated it; review done" in text_of(update)
-    stored = persona_store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id)
+    stored = q(bot.engine, persona_store.get_persona, team_id="T0001", persona_id=persona.id)
     assert stored.next_review_at == MONDAY_NOON + timedelta(days=90)
     assert [(r.state, r.due_at) for r in review_rows(bot.engine, persona.id)] == [
         ("done", MONDAY_NOON), ("pending", MONDAY_NOON + timedelta(days=90))]
@@ -202,9 +202,9 @@ def test_reassign_and_retire_from_a_grouped_nudge(bot: Bot, slack: FakeSlack, cl
     update = eventually(lambda: slack.calls_to("chat.update")[1:])[0].args
     assert update["ts"] == nudge["ts"] and "retired it" in text_of(update)
     assert [b["block_id"] for b in _item_actions(update)] == [second["block_id"]]
-    assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=zoe.id).status == "retired"
-    assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).owner_id == OTHER
-    assert persona_store.get_persona(bot.engine, team_id="T0001", persona_id=ben.id).owner_id == OWNER
+    assert q(bot.engine, persona_store.get_persona, team_id="T0001", persona_id=zoe.id).status == "retired"
+    assert q(bot.engine, persona_store.get_persona, team_id="T0001", persona_id=maya.id).owner_id == OTHER
+    assert q(bot.engine, persona_store.get_persona, team_id="T0001", persona_id=ben.id).owner_id == OWNER
 
 
 def test_the_owners_edit_completes_their_item_in_the_grouped_nudge(

@@ -31,7 +31,7 @@ def _layered(bot: Bot, slack: FakeSlack, *, same: bool = False) -> tuple[Journey
 
 
 def test_two_personas_layered_through_the_modal_show_side_by_side(bot: Bot, slack: FakeSlack) -> None:
-    j, journey_id, stages = _layered(bot, slack)
+    j, _, _ = _layered(bot, slack)
     cells = j.cells()
     assert len(cells) == 4 and cells[0].emotion == 1 and cells[0].emotion_word == "curious"
     assert cells[0].pains == ["Too many tabs", "Hidden fees"]

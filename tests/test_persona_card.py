@@ -10,7 +10,7 @@ from bot.personas import form, ids
 from bot.review_subjects import SubjectChange
 from storage import personas as store
 from tests.harness import Bot, FakeClock, eventually
-from tests.persona_helpers import Dm, blocks_text, form_values, make_persona, view_of
+from tests.persona_helpers import Dm, blocks_text, form_values, make_persona, q, view_of
 from tests.slack_fake import FakeSlack, payloads
 
 
@@ -35,9 +35,9 @@ def test_the_owner_edits_by_modal_and_history_shows_the_change_field_by_field(bo
                                     note="after 5 interviews"),
         user="U0OWNER", private_metadata=opened["private_metadata"]))
     assert submitted.status == 200 and not submitted.body_text.strip(), "a valid edit closes the modal"
-    saved = eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).version == 2)
+    saved = eventually(lambda: q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).version == 2)
     assert saved
-    edited = store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id)
+    edited = q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id)
     assert edited.goals == ["Finish checkout fast", "Track the parcel"] and edited.confidence == "medium"
     dm = Dm(bot, "U0OWNER")
     eventually(lambda: dm.posts())
@@ -49,7 +49,7 @@ def test_the_owner_edits_by_modal_and_history_shows_the_change_field_by_field(bo
     assert "Version 2" in history and "after 5 interviews" in history and "Version 1" in history
     assert "Confidence*: low → medium" in history
     assert "Goals*: Finish checkout fast → Finish checkout fast; Track the parcel" in history
-    [revision, _] = store.list_revisions(bot.engine, team_id="T0001", persona_id=persona.id)
+    [revision, _] = q(bot.engine, store.list_revisions, team_id="T0001", persona_id=persona.id)
     assert set(revision.changes) == {"goals", "confidence"} and revision.editor_id == "U0OWNER"
 
 
@@ -68,7 +68,7 @@ def test_someone_else_cannot_edit_or_retire_but_can_suggest(bot: Bot, slack: Fak
         ids.FORM_MODAL, form_values(name="Hacked"), user="U0STRANGER",
         private_metadata=json.dumps({"id": persona.id, "v": 1})))
     assert forged.json()["response_action"] == "errors" and "Only the owner" in forged.json()["errors"]["name"]
-    assert store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).name == "Maya"
+    assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).name == "Maya"
 
     _click(bot, ids.SUGGEST, persona.id, "U0STRANGER")
     suggest = view_of(slack.wait_for("views.open")[0].args)
@@ -83,7 +83,7 @@ def test_someone_else_cannot_edit_or_retire_but_can_suggest(bot: Bot, slack: Fak
     assert [c.detail for c in changes if c.change == "suggested"] == ["She also shops on desktop at work"]
 
     _click(bot, ids.RETIRE, persona.id, "U0OWNER")
-    eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).status == "retired")
+    eventually(lambda: q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).status == "retired")
     _click(bot, ids.EDIT, persona.id, "U0OWNER")
     eventually(lambda: any("no longer exists" in a for a in _ephemeral_answers(slack)))
 
@@ -99,13 +99,13 @@ def test_the_form_checks_every_field_inline_and_loses_nothing(bot: Bot, slack: F
     assert bad["response_action"] == "errors"
     assert set(bad["errors"]) == {"name", "role", "goals", "cadence_days"}
     assert "already an active persona" in bad["errors"]["name"] and "needs an answer" in bad["errors"]["role"]
-    assert len(store.list_personas(bot.engine, team_id="T0001")) == 1
+    assert len(q(bot.engine, store.list_personas, team_id="T0001")) == 1
 
     good = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(
         name="Lena 🚀 <!here>", owner_id="U0NEW", goals=["• Ship by Friday", "", "2) Sleep"]),
         user="U0NEW", private_metadata="{}"))
     assert good.status == 200 and not good.body_text.strip()
-    lena = eventually(lambda: store.find_personas(bot.engine, team_id="T0001", name="Lena"))[0]
+    lena = eventually(lambda: q(bot.engine, store.find_personas, team_id="T0001", name="Lena"))[0]
     assert lena.name == "Lena 🚀 <!here>" and lena.goals == ["Ship by Friday", "Sleep"] and lena.owner_id == "U0NEW"
     dm = Dm(bot, "U0NEW")
     eventually(lambda: dm.posts())
@@ -119,7 +119,7 @@ def test_the_same_form_or_suggestion_submitted_twice_counts_once(bot: Bot, slack
             ids.FORM_MODAL, form_values(name="Lena", owner_id="U0NEW"), user="U0NEW", private_metadata="{}",
             view_id="V0FORM"))
         assert answer.status == 200
-    eventually(lambda: store.find_personas(bot.engine, team_id="T0001", name="Lena"))
+    eventually(lambda: q(bot.engine, store.find_personas, team_id="T0001", name="Lena"))
     for _ in range(2):
         bot.http.interactive(payloads.view_submission(
             ids.SUGGEST_MODAL,
@@ -127,7 +127,7 @@ def test_the_same_form_or_suggestion_submitted_twice_counts_once(bot: Bot, slack
             private_metadata=str(maya.id), view_id="V0SUGGEST"))
     told = eventually(lambda: [p for p in Dm(bot, "U0NEW").posts() if "suggestion" in p.get("text", "").lower()])
     bot.deps.stop()  # let the work queued after the acks finish before counting
-    assert len(store.find_personas(bot.engine, team_id="T0001", name="Lena")) == 1
+    assert len(q(bot.engine, store.find_personas, team_id="T0001", name="Lena")) == 1
     assert len([p for p in Dm(bot, "U0NEW").posts() if "suggestion" in p.get("text", "").lower()]) == len(told) == 1
 
 
@@ -137,11 +137,11 @@ def test_an_edit_from_an_old_form_never_overwrites_a_newer_one(bot: Bot, slack: 
     first = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Commuter"),
                                                           user="U0OWNER", private_metadata=old_form))
     assert not first.body_text.strip()
-    eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).version == 2)
+    eventually(lambda: q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).version == 2)
     second = bot.http.interactive(payloads.view_submission(ids.FORM_MODAL, form_values(role="Student"),
                                                            user="U0OWNER", private_metadata=old_form)).json()
     assert "changed this persona since you opened the form" in second["errors"]["name"]
-    assert store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).role == "Commuter"
+    assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).role == "Commuter"
 
 
 def test_share_posts_the_card_in_the_channel(bot: Bot, slack: FakeSlack) -> None:
@@ -160,7 +160,8 @@ def test_a_configured_admin_may_edit_any_persona(slack: FakeSlack, engine: Engin
             ids.FORM_MODAL, form_values(owner_id="U0NEWOWNER"), user="U0ADMIN",
             private_metadata=json.dumps({"id": persona.id, "v": 1})))
         assert not response.body_text.strip()
-        eventually(lambda: store.get_persona(engine, team_id="T0001", persona_id=persona.id).owner_id == "U0NEWOWNER")
+        eventually(lambda: q(engine, store.get_persona, team_id="T0001",
+                             persona_id=persona.id).owner_id == "U0NEWOWNER")
     finally:
         admin_bot.close()
 
@@ -170,7 +171,7 @@ def test_history_shows_typed_markup_as_text(bot: Bot, slack: FakeSlack) -> None:
     bot.http.interactive(payloads.view_submission(
         ids.FORM_MODAL, form_values(goals=["Ping <!channel> & <@U123>"], note="per <!here>"), user="U0OWNER",
         private_metadata=json.dumps({"id": persona.id, "v": 1})))
-    eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).version == 2)
+    eventually(lambda: q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).version == 2)
     _click(bot, ids.HISTORY, persona.id, "U0READER")
     history = blocks_text(view_of(slack.wait_for("views.open")[0].args)["blocks"])
     assert "Ping &lt;!channel&gt; &amp; &lt;@U123&gt;" in history and "per &lt;!here&gt;" in history

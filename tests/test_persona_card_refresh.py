@@ -7,13 +7,13 @@ from typing import Any
 from bot.personas import cards, ids
 from storage import personas as store
 from tests.harness import Bot, eventually
-from tests.persona_helpers import blocks_text, form_values, make_persona, view_of
+from tests.persona_helpers import blocks_text, form_values, make_persona, q, view_of
 from tests.slack_fake import FakeSlack, payloads
 
 
 def _post_card(bot: Bot, persona: Any) -> tuple[str, list[dict]]:
     """The card as Share leaves it in a channel (a message with an intro)."""
-    shown = cards.card(bot.deps, persona, intro="Shared by <@U0READER>")
+    shown = q(bot.engine, lambda db: cards.card(bot.deps, db, persona, intro="Shared by <@U0READER>"))
     posted = bot.deps.client.chat_postMessage(channel="C0TEAM", **shown)
     return posted["ts"], shown["blocks"]
 
@@ -69,7 +69,7 @@ def test_an_ephemeral_preview_is_replaced_in_place_and_others_changes_refresh_no
     replaced = [c.args for c in slack.calls_to("response_url") if c.args.get("replace_original")]
     assert len(replaced) == 1 and "is retired" in blocks_text(replaced[0]["blocks"])
     assert ids.SHARE not in blocks_text(replaced[0]["blocks"])
-    assert store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).status == "retired"
+    assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=maya.id).status == "retired"
     assert slack.block_kit_errors == []
 
 
@@ -93,7 +93,9 @@ def test_a_card_shared_in_a_channel_follows_changes_made_anywhere(bot: Bot, slac
     # governance marks it reviewed (the DM copy was deleted meanwhile: forgotten), then retires it
     slack.fail_next("chat.update", "message_not_found")  # the newest copy first: the DM one
     bot.deps.subjects["persona"].mark_reviewed("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    bot.settle()  # the cards are refreshed by deps.live, paced; one refresh per change here
     bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    bot.settle()
     assert "is retired" in blocks_text(slack.messages[("C0TEAM", ts)]["blocks"])
     assert "is retired" not in blocks_text(slack.messages[dm_ts]["blocks"])
     updates = [c.args["channel"] for c in slack.calls_to("chat.update")]
@@ -121,9 +123,10 @@ def test_the_card_at_the_end_of_the_conversation_follows_too(bot: Bot, slack: Fa
     for _ in range(9):
         dm.say("skip")
     dm.say("ok")
-    [persona] = store.list_personas(bot.engine, team_id="T0001")
+    [persona] = q(bot.engine, store.list_personas, team_id="T0001")
     [final] = [c for c in slack.calls_to("chat.postMessage") if "saved as a proto-persona" in c.args.get("text", "")]
     bot.deps.subjects["persona"].retire("T0001", persona.id, "U0ANA", bot.deps.clock.now())
+    bot.settle()
     card = blocks_text(slack.messages[(final.response["channel"], final.response["ts"])]["blocks"])
     assert "is retired" in card and "saved as a proto-persona" in card, "the intro stays"
 
@@ -148,6 +151,7 @@ def test_the_card_sent_after_a_save_follows_without_its_saved_line(bot: Bot, sla
     [sent] = eventually(lambda: slack.calls_to("chat.postMessage"))
     assert "saved (version 2)" in blocks_text(sent.args["blocks"])
     bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    bot.settle()
     card = blocks_text(slack.messages[(sent.response["channel"], sent.response["ts"])]["blocks"])
     assert "is retired" in card and "version 3" in card and "saved (version 2)" not in card
 
@@ -158,13 +162,14 @@ def test_storage_remembers_each_posted_card_once_and_forgets_it(any_engine: Any)
     from storage import persona_cards
 
     now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-    persona = store.create_persona(any_engine, team_id="T1", values={"name": "Maya"}, created_by="U1", now=now)
+    persona = q(any_engine, store.create_persona, team_id="T1", values={"name": "Maya"}, created_by="U1", now=now)
     where = {"team_id": "T1", "persona_id": persona.id, "now": now}
-    assert persona_cards.remember_card(any_engine, channel_id="C1", message_ts="1.1", intro="Shared", **where)
-    assert not persona_cards.remember_card(any_engine, channel_id="C1", message_ts="1.1", intro="x", **where)
-    assert persona_cards.remember_card(any_engine, channel_id="D1", message_ts="2.2", intro="", **where)
-    newest, oldest = persona_cards.list_cards(any_engine, team_id="T1", persona_id=persona.id)
+    assert q(any_engine, persona_cards.remember_card, channel_id="C1", message_ts="1.1", intro="Shared", **where)
+    assert not q(any_engine, persona_cards.remember_card, channel_id="C1", message_ts="1.1", intro="x", **where)
+    assert q(any_engine, persona_cards.remember_card, channel_id="D1", message_ts="2.2", intro="", **where)
+    newest, oldest = q(any_engine, persona_cards.list_cards, team_id="T1", persona_id=persona.id)
     assert (newest.channel_id, oldest.channel_id, oldest.intro) == ("D1", "C1", "Shared")
-    assert persona_cards.list_cards(any_engine, team_id="T2", persona_id=persona.id) == []
-    persona_cards.forget_card(any_engine, card_id=oldest.id)
-    assert [c.channel_id for c in persona_cards.list_cards(any_engine, team_id="T1", persona_id=persona.id)] == ["D1"]
+    assert q(any_engine, persona_cards.list_cards, team_id="T2", persona_id=persona.id) == []
+    q(any_engine, persona_cards.forget_card, card_id=oldest.id)
+    left = q(any_engine, persona_cards.list_cards, team_id="T1", persona_id=persona.id)
+    assert [c.channel_id for c in left] == ["D1"]

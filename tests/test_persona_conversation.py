@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from storage import personas as store
 from storage.models import Conversation, Persona
 from tests.harness import Bot, FakeClock, eventually
-from tests.persona_helpers import Dm, make_persona
+from tests.persona_helpers import Dm, make_persona, q
 from tests.slack_fake import FakeSlack, payloads
 
 
@@ -145,7 +145,7 @@ def test_bad_input_gets_a_clear_answer_and_is_stored_safely(bot: Bot, slack: Fak
     assert persona.role == "Rôle: ведущий инженер 🚀"
     card = dm.last()
     assert "<!channel>" not in card and "<@U123>" not in card and "&lt;!channel&gt;" in card
-    assert store.name_taken(bot.engine, team_id="T0001", name=persona.name)
+    assert q(bot.engine, store.name_taken, team_id="T0001", name=persona.name)
 
 
 def _finished_session(engine: Engine, clock: FakeClock) -> int:
@@ -242,3 +242,53 @@ def test_a_redelivered_answer_is_applied_once(bot: Bot, slack: FakeSlack) -> Non
     with Session(bot.engine) as db:
         [row] = db.exec(select(Conversation)).all()
     assert row.answers["values"]["role"] == "Pharmacist" and row.answers["values"]["context"] == "Works nights"
+
+
+def test_an_answer_is_saved_when_the_events_200_returns_and_a_redelivery_records_nothing_twice(
+        bot: Bot, slack: FakeSlack) -> None:
+    """Issue #11: what the person answered is in the database before Slack hears back (no settle,
+    no waiting), together with the next question in the outbox; Slack's redelivery of the same
+    event_id changes nothing and asks nothing again."""
+    from storage.models import OutboxMessage
+
+    dm = _start(bot, "U0DURABLE")
+    dm.say("Dora")
+    bot.settle()
+    with Session(bot.engine) as db:
+        queued_before = len(db.exec(select(OutboxMessage)).all())
+    callback = payloads.event_callback(payloads.message_event("Pharmacist", user="U0DURABLE", channel=dm.channel))
+    assert bot.http.event(callback).status == 200
+    with Session(bot.engine) as db:  # read at once: committed by the time the 200 came back
+        [row] = db.exec(select(Conversation)).all()
+        queued = db.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert row.answers["values"]["role"] == "Pharmacist" and row.step == "context"
+    assert len(queued) == queued_before + 1
+    assert "What is their context" in queued[-1].payload["text"], "the next question is queued with the answer"
+
+    bot.settle()
+    posts = len(dm.posts())
+    assert bot.http.event(callback, retry_num=1).status == 200  # Slack's redelivery: same event_id
+    bot.settle()
+    with Session(bot.engine) as db:
+        [again] = db.exec(select(Conversation)).all()
+        assert len(db.exec(select(OutboxMessage)).all()) == len(queued), "nothing queued twice"
+    assert again.updated_at == row.updated_at and again.step == "context"
+    assert len(dm.posts()) == posts, "the question is not asked twice"
+
+
+def test_a_hello_in_the_dm_gets_a_welcome_with_ways_to_start(bot: Bot, slack: FakeSlack) -> None:
+    dm = Dm(bot, "U0NEW")
+    welcome = dm.say("hi")
+    assert "I'm *workshop-bot*" in welcome and "Sketch a proto-persona" in welcome
+    assert "slack://app?team=T0001&id=A0001&tab=home" in welcome, "a way to the Home tab and its reviews"
+
+    button = next(e for b in dm.posts()[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["text"]["text"] == "Sketch a proto-persona")
+    bot.http.interactive(payloads.block_actions(button["action_id"], user="U0NEW", channel=dm.channel))
+    eventually(lambda: "Question 1 of 12" in dm.last())
+    first = dm.last()
+    assert "`back`" not in first, "nothing comes before the first question"
+    assert "`skip`" not in first, "the name is required"
+    second = dm.say("Maya")
+    assert "Question 2 of 12" in second and "`back`" in second and "`skip`" not in second, "the role is required"
+    assert "Question 3 of 12" in dm.say("Buyer") and "`skip`" in dm.last(), "the context may be skipped"

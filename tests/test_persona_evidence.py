@@ -9,12 +9,12 @@ from bot.review_subjects import SubjectChange
 from storage import persona_evidence
 from storage import personas as store
 from tests.harness import Bot, eventually
-from tests.persona_helpers import Dm, blocks_text, form_values, make_persona, view_of
+from tests.persona_helpers import Dm, blocks_text, form_values, make_persona, q, view_of
 from tests.slack_fake import FakeSlack, payloads
 
 
 def _evidence(bot: Bot, persona_id: int) -> list:
-    return persona_evidence.list_evidence(bot.engine, team_id="T0001", persona_id=persona_id)
+    return q(bot.engine, persona_evidence.list_evidence, team_id="T0001", persona_id=persona_id)
 
 
 def test_a_message_becomes_evidence_once_with_its_permalink_and_author(bot: Bot, slack: FakeSlack) -> None:
@@ -51,7 +51,7 @@ def test_a_message_becomes_evidence_once_with_its_permalink_and_author(bot: Bot,
     assert row.text == "I gave up at the fees step <again>" and row.author_id == "U0CUSTOMER"
     assert row.permalink.endswith("/archives/C0RESEARCH/p1700000000000100") and row.added_by == "U0RESEARCHER"
     assert [c.change for c in changes if c.subject_id == maya.id] == ["created", "evidence_added"]
-    assert store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).version == 2
+    assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=maya.id).version == 2
     card = blocks_text(bot.http.command(payloads.slash_command("/persona", "show Maya")).json()["blocks"])
     assert "1 piece of evidence" in card
 
@@ -67,7 +67,7 @@ def test_promoting_to_validated_needs_evidence(bot: Bot, slack: FakeSlack) -> No
 
     refused = promote(1)
     assert "at least one piece of evidence" in refused["errors"]["kind"]
-    assert store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).kind == "proto"
+    assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=maya.id).kind == "proto"
 
     bot.http.interactive(payloads.block_actions(ids.ADD_EVIDENCE, value=str(maya.id), user="U0OWNER"))
     opened = view_of(slack.wait_for("views.open")[0].args)
@@ -79,8 +79,8 @@ def test_promoting_to_validated_needs_evidence(bot: Bot, slack: FakeSlack) -> No
     assert row.permalink == "https://research.example/report"
 
     assert promote(2) == {}
-    promoted = eventually(lambda: store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).version == 3)
-    assert promoted and store.get_persona(bot.engine, team_id="T0001", persona_id=maya.id).kind == "validated"
+    promoted = eventually(lambda: q(bot.engine, store.get_persona, team_id="T0001", persona_id=maya.id).version == 3)
+    assert promoted and q(bot.engine, store.get_persona, team_id="T0001", persona_id=maya.id).kind == "validated"
     card = blocks_text(bot.http.command(payloads.slash_command("/persona", "show Maya")).json()["blocks"])
     assert "Validated persona" in card and "Proto-persona: hypothesis" not in card
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.personas import ids, lifecycle, quality
 from storage import personas as store
 from tests.harness import Bot, FakeClock, eventually
-from tests.persona_helpers import blocks_text, make_persona
+from tests.persona_helpers import blocks_text, make_persona, q
 from tests.slack_fake import FakeSlack, payloads
 
 
@@ -42,10 +42,10 @@ def test_more_than_five_active_personas_warns_everywhere(bot: Bot, slack: FakeSl
                      needs=[f"needs {role}"], frustrations=[f"hates {role}"])
     assert "There are 6 active personas" in _list(bot)
     assert "There are 6 active personas" in _card(bot, "P0")
-    p5 = store.find_personas(bot.engine, team_id="T0001", name="P5")[0]
+    p5 = q(bot.engine, store.find_personas, team_id="T0001", name="P5")[0]
     bot.http.interactive(payloads.block_actions(ids.RETIRE, value=str(p5.id), user="U0OWNER",
                                                 response_url=slack.response_url("actions")))
-    eventually(lambda: store.count_active(bot.engine, team_id="T0001") == 5)
+    eventually(lambda: q(bot.engine, store.count_active, team_id="T0001") == 5)
     assert "There are" not in _list(bot)
 
 
@@ -68,7 +68,7 @@ def test_the_similarity_check_stays_bounded(bot: Bot, slack: FakeSlack, clock: F
     found = quality.workspace_warnings(bot.engine, team_id="T0001", now=clock.now())
     similar = [w for w in found if w.kind == "too_similar"]
     assert len(similar) == quality.COMPARED_NEWEST * (quality.COMPARED_NEWEST - 1) // 2
-    oldest = store.find_personas(bot.engine, team_id="T0001", name="Clone 0")[0]
+    oldest = q(bot.engine, store.find_personas, team_id="T0001", name="Clone 0")[0]
     assert all(oldest.id not in w.persona_ids for w in similar)
     listed = bot.http.command(payloads.slash_command("/persona", "list")).json()
     assert "40 active personas" in listed["text"] and "20 more" in blocks_text(listed["blocks"])

@@ -11,35 +11,35 @@ from bot.review_subjects import SubjectChange
 from storage import persona_evidence
 from storage import personas as store
 from tests.harness import Bot, FakeClock
-from tests.persona_helpers import blocks_text, make_persona, view_of
+from tests.persona_helpers import blocks_text, make_persona, q, view_of
 from tests.slack_fake import FakeSlack, payloads
 
 
 def test_storage_versions_every_change_and_keeps_evidence_once(any_engine: Engine, clock: FakeClock) -> None:
     now = clock.now()
-    persona = store.create_persona(any_engine, team_id="T1", values={"name": "Maya", "goals": ["Save time"]},
+    persona = q(any_engine, store.create_persona, team_id="T1", values={"name": "Maya", "goals": ["Save time"]},
                                    created_by="U1", now=now)
     assert persona.version == 1 and persona.owner_id == "U1"
-    done = store.update_persona(any_engine, team_id="T1", persona_id=persona.id, expected_version=1,
+    done = q(any_engine, store.update_persona, team_id="T1", persona_id=persona.id, expected_version=1,
                                 values={"goals": ["Save time", "Look good"], "role": "Buyer"}, editor_id="U1",
                                 now=now + timedelta(minutes=1), note="after interviews")
     assert done is not None and set(done.changes) == {"goals", "role"}
     assert done.changes["goals"] == {"from": ["Save time"], "to": ["Save time", "Look good"]}
-    stale = store.update_persona(any_engine, team_id="T1", persona_id=persona.id, expected_version=1,
+    stale = q(any_engine, store.update_persona, team_id="T1", persona_id=persona.id, expected_version=1,
                                  values={"role": "Other"}, editor_id="U2", now=now)
     assert stale is None, "an edit based on an old version never overwrites a newer one"
-    first = persona_evidence.add_evidence(any_engine, team_id="T1", persona_id=persona.id, text="quote",
+    first = q(any_engine, persona_evidence.add_evidence, team_id="T1", persona_id=persona.id, text="quote",
                                           permalink="https://x/p1", author_id="U9", added_by="U1",
                                           source_key="C1:1.0", now=now)
-    again = persona_evidence.add_evidence(any_engine, team_id="T1", persona_id=persona.id, text="quote",
+    again = q(any_engine, persona_evidence.add_evidence, team_id="T1", persona_id=persona.id, text="quote",
                                           permalink="https://x/p1", author_id="U9", added_by="U1",
                                           source_key="C1:1.0", now=now)
     assert first is not None and again is None
-    assert persona_evidence.count_evidence(any_engine, team_id="T1") == {persona.id: 1}
-    history = store.list_revisions(any_engine, team_id="T1", persona_id=persona.id)
+    assert q(any_engine, persona_evidence.count_evidence, team_id="T1") == {persona.id: 1}
+    history = q(any_engine, store.list_revisions, team_id="T1", persona_id=persona.id)
     assert [r.version for r in history] == [3, 2, 1]
     assert history[1].note == "after interviews"
-    assert store.get_persona(any_engine, team_id="T2", persona_id=persona.id) is None
+    assert q(any_engine, store.get_persona, team_id="T2", persona_id=persona.id) is None
 
 
 def test_review_subject_describes_reviews_reassigns_and_retires(bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
@@ -58,7 +58,7 @@ def test_review_subject_describes_reviews_reassigns_and_retires(bot: Bot, slack:
     clock.advance(days=10)
     due = subject.mark_reviewed("T0001", persona.id, "U0OWNER", clock.now())
     assert due == clock.now() + timedelta(days=90)
-    assert store.get_persona(bot.engine, team_id="T0001", persona_id=persona.id).last_reviewed_at == clock.now()
+    assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).last_reviewed_at == clock.now()
 
     subject.reassign("T0001", persona.id, "U0NEW", "U0OWNER", clock.now())
     assert subject.describe("T0001", persona.id).owner_id == "U0NEW"

@@ -161,7 +161,8 @@ def test_directory_methods(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError, match="already_reacted"):
         client.reactions_add(channel="C9", timestamp="1.2", name="tada")
     with pytest.raises(SlackApiError, match="unknown_method"):
-        client.api_call("conversations.members", params={"channel": "C9"})
+        client.api_call("conversations.kick_everyone", params={"channel": "C9"})
+    assert client.conversations_members(channel="C9")["members"] == ["UBOT"]
     fake.override("conversations.members", {"members": ["U1"]})
     assert client.conversations_members(channel="C9")["members"] == ["U1"]
     with pytest.raises(SlackApiError, match="not_authed"):

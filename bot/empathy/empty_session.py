@@ -26,7 +26,7 @@ def _facilitator_only(ctx: RequestContext, facilitator_id: str) -> bool:
 def handle_run_again(ack: Ack, ctx: RequestContext) -> None:
     """The start form, filled in from the empty session (the facilitator may change anything)."""
     session, _ = load(ctx)
-    personas = personas_store.list_personas(ctx.deps.engine, team_id=ctx.team_id)
+    personas = personas_store.list_personas(ctx.db, team_id=ctx.team_id)
     ack()
     if session is None or not _facilitator_only(ctx, session.facilitator_id):
         return

@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot import outbox
 from bot.deps import Deps
-from bot.empathy import controls, empty_session, ids, participation, session_flow, start, wrapup
+from bot.empathy import channel_gone, controls, empty_session, ids, participation, session_flow, start, wrapup
 
 ACTIONS = {
     ids.START_FROM_HOME: start.handle_start_from_home,
@@ -38,6 +38,7 @@ VIEWS = {
 }
 OUTBOX = {
     "empathy.board": outbox.Kind(start.send_board, refused=start.board_refused),
+    channel_gone.THREAD_POST: channel_gone.KIND,
     "empathy.summary": outbox.Kind(wrapup.send_summary),
     "empathy.canvas": outbox.Kind(wrapup.send_canvas),
 }
@@ -55,3 +56,4 @@ def register(app: App, deps: Deps) -> None:
                       summary=deps.prompts.part("empathy/help", "export"))
     deps.outbox_senders.update(OUTBOX)
     deps.ticks["empathy"] = lambda: session_flow.run_due(deps)
+    deps.on_uninstall.append(session_flow.stop_workspace)

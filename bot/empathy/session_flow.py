@@ -27,10 +27,13 @@ import logging
 import math
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from bot import blocks
 from bot.deps import Deps
 from bot.empathy import board, board_view, ids, summary_view
 from bot.empathy.agenda import CANVASES, Phase, PhaseKind, build_agenda, phase_at
+from bot.empathy.channel_gone import THREAD_POST
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
 from storage import empathy_phases as phases
@@ -68,12 +71,12 @@ def lane(session: EmpathySession) -> str:
 
 
 def in_thread(session: EmpathySession, key: str, text: str) -> Outgoing:
-    return Outgoing("post", f"empathy:{session.id}:{key}", lane=lane(session), payload={
+    return Outgoing(THREAD_POST, f"empathy:{session.id}:{key}", lane=lane(session), payload={
         "channel": session.channel_id, "thread_ts": session.board_ts, "text": blocks.clip(text, 3000)})
 
 
 def in_thread_blocks(session: EmpathySession, key: str, text: str, content: list[dict]) -> Outgoing:
-    return Outgoing("post", f"empathy:{session.id}:{key}", lane=lane(session), payload={
+    return Outgoing(THREAD_POST, f"empathy:{session.id}:{key}", lane=lane(session), payload={
         "channel": session.channel_id, "thread_ts": session.board_ts, "text": text, "blocks": content})
 
 
@@ -173,6 +176,14 @@ def control(uow: UnitOfWork, session: EmpathySession, act: str, *, by: str) -> b
     if won:
         uow.enqueue(session.team_id, [in_thread(session, stamp, text)])
     return won
+
+
+def stop_workspace(db: Session, team_id: str, now: datetime) -> None:
+    """The workspace removed the app: its sessions end where they are, without a word (no post
+    could reach it), and the timer tick stops looking at them."""
+    ended = phases.cancel_workspace(db, team_id=team_id, now=now)
+    if ended:
+        log.info("ended %s empathy sessions of workspace %s, which removed the app", ended, team_id)
 
 
 # -- the timer tick -------------------------------------------------------------------------

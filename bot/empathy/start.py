@@ -26,6 +26,7 @@ from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
 from bot.empathy.board_view import board_fallback_text
 from bot.modal_values import ModalValues
 from bot.request_context import RequestContext
+from bot.slack_client import NotInstalled
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
 from storage import personas as personas_store
@@ -50,7 +51,8 @@ def handle_start_from_home(ack: Ack, ctx: RequestContext) -> None:
 
 
 def open_start_modal(ctx: RequestContext, channel_id: str) -> None:
-    personas = personas_store.list_personas(ctx.deps.engine, team_id=ctx.team_id)
+    with unit_of_work(ctx.deps.engine) as db:  # after the ack: the request's unit of work is over
+        personas = personas_store.list_personas(db, team_id=ctx.team_id)
     ctx.client.views_open(trigger_id=ctx.trigger_id, view=views.build_start_modal(
         ctx.deps.prompts, channel_id=channel_id, personas=personas))
 
@@ -93,7 +95,7 @@ def _persona(ctx: RequestContext, form: ModalValues) -> Persona | None:
     picked = form.selected(ids.PERSONA_BLOCK) or ""
     if not picked.isdigit():
         return None
-    return personas_store.get_persona(ctx.deps.engine, team_id=ctx.team_id, persona_id=int(picked))
+    return personas_store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(picked))
 
 
 def _errors(ctx: RequestContext, form: ModalValues, persona: Persona | None) -> dict[str, str]:
@@ -153,6 +155,8 @@ def board_refused(deps: Deps, delivery: outbox.Delivery, error: str) -> None:
             return
         channel, facilitator = session.channel_id, session.facilitator_id
         store.delete_session(db, team_id=session.team_id, session_id=session.id)
+    if error == outbox.NOT_INSTALLED:
+        return  # the workspace removed the app: nobody there can be told
     key = "cannot_post" if error in CANNOT_POST else "post_failed"
     text = deps.prompts.part("empathy/errors", key, channel=channel, error=error)
     _tell_facilitator(deps, delivery, facilitator, text)
@@ -167,5 +171,5 @@ def _tell_facilitator(deps: Deps, delivery: outbox.Delivery, user_id: str, text:
             WebhookClient(url).send(text=text, response_type="ephemeral")
         else:
             deps.client_for(delivery.team_id).chat_postMessage(channel=user_id, text=text)
-    except (SlackApiError, OSError) as exc:
+    except (SlackApiError, OSError, NotInstalled) as exc:
         log.warning("could not tell %s why the session did not start: %s", user_id, exc)

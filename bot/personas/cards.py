@@ -1,12 +1,15 @@
 """Loading what a card or the list shows (persona, evidence count, warnings) and building it.
 
 The one place that gathers the data for `views`, so `/persona show`, the Show button, the
-conversation's last message and the refreshed card after an edit all look the same.
+conversation's last message and the refreshed card after an edit all look the same. Reads go
+through the caller's session (a request's unit of work, or a sender's).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.personas import quality, views
@@ -16,23 +19,24 @@ from storage import personas as store
 from storage.models import Persona
 
 
-def card(deps: Deps, persona: Persona, *, shareable: bool = False, intro: str | None = None) -> dict[str, Any]:
+def card(deps: Deps, db: Session, persona: Persona, *, shareable: bool = False,
+         intro: str | None = None) -> dict[str, Any]:
     """`text` + `blocks` of a persona's card, ready for chat.postMessage or a respond()."""
     now = deps.clock.now()
-    counts = persona_evidence.count_evidence(deps.engine, team_id=persona.team_id, persona_ids=[persona.id])
-    warnings = quality.persona_warnings(deps.engine, persona=persona, now=now, prompts=deps.prompts)
+    counts = persona_evidence.count_evidence(db, team_id=persona.team_id, persona_ids=[persona.id])
+    warnings = quality.persona_warnings(db, persona=persona, now=now, prompts=deps.prompts)
     built = views.build_card(deps.prompts, persona=persona, evidence_count=counts.get(persona.id, 0),
                              warnings=warnings, now=now, intro=intro, shareable=shareable)
     return {"text": views.card_text(deps.prompts, persona), "blocks": built}
 
 
-def listing(deps: Deps, team_id: str) -> dict[str, Any]:
-    personas = store.list_personas(deps.engine, team_id=team_id, limit=views.LIST_LIMIT)
-    total = store.count_active(deps.engine, team_id=team_id)
-    newest = store.newest_personas(deps.engine, team_id=team_id, limit=quality.COMPARED_NEWEST)
+def listing(deps: Deps, db: Session, team_id: str) -> dict[str, Any]:
+    personas = store.list_personas(db, team_id=team_id, limit=views.LIST_LIMIT)
+    total = store.count_active(db, team_id=team_id)
+    newest = store.newest_personas(db, team_id=team_id, limit=quality.COMPARED_NEWEST)
     shown = {p.id: p for p in [*newest, *personas]}
     found = quality.check_personas(list(shown.values()), evidence=persona_evidence.count_evidence(
-        deps.engine, team_id=team_id, persona_ids=list(shown)), now=deps.clock.now(), prompts=deps.prompts,
+        db, team_id=team_id, persona_ids=list(shown)), now=deps.clock.now(), prompts=deps.prompts,
         active_count=total)
     listed = {p.id for p in personas}
     notes = [w for w in found if w.kind == "too_many" or set(w.persona_ids) & listed]
@@ -40,15 +44,15 @@ def listing(deps: Deps, team_id: str) -> dict[str, Any]:
     return {"text": views.list_text(deps.prompts, count=total), "blocks": built}
 
 
-def find_one(deps: Deps, team_id: str, name_or_id: str) -> tuple[Persona | None, list[Persona]]:
+def find_one(db: Session, team_id: str, name_or_id: str) -> tuple[Persona | None, list[Persona]]:
     """(the persona, []) when the words name exactly one; (None, candidates) otherwise.
 
     Slack sends `&`, `<`, `>` in a command's text as entities; names are stored as typed.
     """
     name_or_id = unescape_slack(name_or_id)
     if name_or_id.isdigit():
-        persona = store.get_persona(deps.engine, team_id=team_id, persona_id=int(name_or_id))
+        persona = store.get_persona(db, team_id=team_id, persona_id=int(name_or_id))
         if persona is not None:
             return persona, []
-    found = store.find_personas(deps.engine, team_id=team_id, name=name_or_id)
+    found = store.find_personas(db, team_id=team_id, name=name_or_id)
     return (found[0], []) if len(found) == 1 else (None, found)

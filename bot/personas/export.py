@@ -10,21 +10,22 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from bot.personas import fields
 from prompts import Prompts
 from storage import persona_evidence
 from storage import personas as store
+from storage.db import unit_of_work
 from storage.models import Persona
 
 TEMPLATE = "personas/export_md"
-FIELDS = ("name", "role", "context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure", "kind",
-          "confidence", "owner_id", "cadence_days", "status", "version", "source_session_id")
+FIELDS = (*(f.key for f in fields.FIELDS), "status", "version", "source_session_id")
 
 
-def build_export(engine: Engine, persona: Persona) -> dict[str, Any]:
-    evidence = persona_evidence.list_evidence(engine, team_id=persona.team_id, persona_id=persona.id)
-    revisions = store.list_revisions(engine, team_id=persona.team_id, persona_id=persona.id, limit=10_000)
+def build_export(db: Session, persona: Persona) -> dict[str, Any]:
+    evidence = persona_evidence.list_evidence(db, team_id=persona.team_id, persona_id=persona.id)
+    revisions = store.list_revisions(db, team_id=persona.team_id, persona_id=persona.id, limit=10_000)
     return {
         "id": persona.id,
         **{key: getattr(persona, key) for key in FIELDS},
@@ -75,12 +76,14 @@ def export_for_cli(settings: Any, wanted: str, *, fmt: str, team_id: str | None)
 
     engine = make_engine(settings.database_url)
     try:
-        found = store.find_any(engine, wanted=wanted, team_id=team_id)
-        if not found:
-            return "", f"no persona called or numbered {wanted!r}"
-        if len(found) > 1:
-            return "", f"{len(found)} personas match {wanted!r}: " + ", ".join(
-                f"{p.id} ({p.name}, {p.team_id})" for p in found[:10]) + "; give the id"
-        return render(Prompts(settings.prompts_dir), build_export(engine, found[0]), fmt), ""
+        with unit_of_work(engine) as db:
+            found = store.find_any(db, wanted=wanted, team_id=team_id)
+            if not found:
+                return "", f"no persona called or numbered {wanted!r}"
+            if len(found) > 1:
+                return "", f"{len(found)} personas match {wanted!r}: " + ", ".join(
+                    f"{p.id} ({p.name}, {p.team_id})" for p in found[:10]) + "; give the id"
+            data = build_export(db, found[0])
+        return render(Prompts(settings.prompts_dir), data, fmt), ""
     finally:
         engine.dispose()

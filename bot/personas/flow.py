@@ -1,18 +1,19 @@
 """The proto-persona conversation, declared as data for `bot.conversation`.
 
-One question at a time in the person's DM; answers prefilled from an empathy session show as
-"Currently" and `ok` keeps them. `back`, `skip`, `cancel` and `help` work everywhere (the
-engine's fallbacks); only the name and the role are required.
+One question at a time in the person's DM, one per field the declaration asks
+(`fields.ASKED`, in its order); answers prefilled from an empathy session show as "Currently"
+and `ok` keeps them. `back`, `skip`, `cancel` and `help` work everywhere (the engine's
+commands); required fields cannot be skipped.
 
 ```mermaid
 stateDiagram-v2
     [*] --> name: /persona new, shortcut, Home button, empathy session button
     name --> role --> context --> goals --> behaviors --> needs --> frustrations
     frustrations --> quote --> unsure --> confidence --> owner_id --> cadence_days
-    cadence_days --> saved: create persona, schedule review, announce "created"
+    cadence_days --> saved: create persona (same transaction as the last answer), card queued
     saved --> [*]: card posted in the DM
     saved --> name: name taken meanwhile (asked again)
-    note right of role: back -> previous, skip -> next (optional),\nok -> keep, help, cancel -> [*]
+    note right of role: back -> previous, skip -> next (optional),\\nok -> keep, help, cancel -> [*]
     note right of cadence_days: idle for CONVERSATION_IDLE_MINUTES -> expired -> [*]
 ```
 """
@@ -21,64 +22,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation import Asking, Finished, Flow, Invalid, Say, Step
+from bot.conversation_flow import Asking, Finished, Flow, Invalid, Step
 from bot.deps import Deps
-from bot.personas import fields, lifecycle, refresh, views
+from bot.personas import fields, lifecycle, refresh
+from bot.personas.fields import FieldType
+from bot.unit_of_work import UnitOfWork
 from prompts import SlackMarkup, mention
 from storage import personas as store
+from storage.outbox import Outgoing
 
 NAME = "persona"
 TEMPLATE = "personas/flow"
 
 
-def _name(text: str, asking: Asking) -> str:
-    name = fields.parse_name(text)
-    if store.name_taken(asking.deps.engine, team_id=asking.team_id, name=name):
-        raise Invalid("error_name_taken", name=name)
-    return name
-
-
-def _field(key: str) -> Step:
-    required = key == "role"
-    on_skip: Any = [] if key in fields.LIST_FIELDS else ""
-    return Step(key, lambda text, asking: fields.parse_field(key, text, me=asking.user_id), required=required,
-                on_skip=on_skip)
+def _parse(spec: fields.Field) -> Any:
+    def parse(text: str, asking: Asking) -> Any:
+        value = fields.parse_field(spec.key, text, me=asking.user_id)
+        if spec.key == "name" and store.name_taken(asking.db, team_id=asking.team_id, name=value):
+            raise Invalid("error_name_taken", name=value)
+        return value
+    return parse
 
 
 def _show(key: str, value: Any, deps: Deps) -> str:
-    if key == "owner_id":
+    kind = fields.BY_KEY[key].type
+    if kind is FieldType.USER:
         return mention(str(value))
     if isinstance(value, list):
         return "\n".join(f"• {item}" for item in value)
-    if key == "cadence_days":
+    if kind is FieldType.DAYS:
         return SlackMarkup(deps.prompts.part(TEMPLATE, "cadence", days=int(value)))
     return str(value)
 
 
-def build_flow(deps: Deps) -> Flow:
-    def finish(done: Finished) -> Say:
-        values = dict(done.values)
-        if store.name_taken(deps.engine, team_id=done.team_id, name=values.get("name", "")):
-            raise Invalid("error_name_taken", step="name", name=values.get("name", ""))
-        values.setdefault("confidence", "low")
-        values["confidence"] = values.get("confidence") or "low"
-        persona = lifecycle.create(deps, team_id=done.team_id, user_id=done.user_id, values=values,
-                                   source_session_id=done.context.get("source_session_id"))
-        text = deps.prompts.part(TEMPLATE, "saved", name=persona.name)
-        card = views.build_card(deps.prompts, persona=persona, evidence_count=0, warnings=[],
-                                now=deps.clock.now(), intro=text)
-        return Say(text, card, posted=lambda channel, ts: refresh.remember(
-            deps, team_id=persona.team_id, persona_id=persona.id, where={"c": channel, "ts": ts, "i": text}))
+def finish(deps: Deps, done: Finished, uow: UnitOfWork) -> Outgoing:
+    """Create the persona in the last answer's unit of work; its card is the last message."""
+    values = dict(done.values)
+    if store.name_taken(uow.db, team_id=done.team_id, name=values.get("name", "")):
+        raise Invalid("error_name_taken", step="name", name=values.get("name", ""))
+    values["confidence"] = values.get("confidence") or fields.BY_KEY["confidence"].default
+    persona = lifecycle.create(deps, lifecycle.in_unit(uow, done.team_id), team_id=done.team_id,
+                               user_id=done.user_id, values=values,
+                               source_session_id=done.context.get("source_session_id"))
+    return refresh.post_card(persona.id, channel=done.channel_id, thread_ts=done.thread_ts,
+                             intro=deps.prompts.part(TEMPLATE, "saved", name=persona.name),
+                             key=f"{refresh.CARD}:created:{persona.id}", lane=done.lane)
 
-    steps = (
-        Step("name", _name, required=True),
-        *(_field(key) for key in ("role", "context", *fields.LIST_FIELDS, "quote", "unsure")),
-        Step("confidence", lambda text, _: fields.parse_confidence(text), on_skip="low"),
-        Step("owner_id", lambda text, asking: fields.parse_owner(text, me=asking.user_id), required=True),
-        Step("cadence_days", lambda text, _: fields.parse_cadence(text), required=True),
-    )
+
+def build_flow(deps: Deps) -> Flow:
+    steps = tuple(Step(spec.key, _parse(spec), required=spec.required, on_skip=spec.on_skip) for spec in fields.ASKED)
     return Flow(name=NAME, template=TEMPLATE, steps=steps, show=lambda key, value: _show(key, value, deps),
-                finish=finish)
+                finish=lambda done, uow: finish(deps, done, uow))
 
 
 def prefill_from_session(found: dict[str, list[str]], *, subject: str, goal: str) -> dict[str, Any]:

@@ -18,42 +18,43 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import blocks
-from bot.conversation import Invalid
+from bot.conversation_flow import Invalid
 from bot.modal_values import ModalValues
 from bot.personas import fields, ids
+from bot.personas.fields import FieldType
 from prompts import Prompts
 from storage.models import Persona
 
 TEMPLATE = "personas/form"
 FLOW = "personas/flow"
-MULTILINE = ("context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure")
-LIMITS = {"name": fields.NAME_MAX, "role": fields.ROLE_MAX, "quote": fields.QUOTE_MAX}
 
 
 def build_form(prompts: Prompts, *, persona: Persona | None, owner_id: str, cadence_days: int,
                where: dict[str, str] | None = None) -> dict:
-    """The modal; `persona` None is a new one. `private_metadata` pins the version being edited
-    and, for Edit on a card, the card to refresh after the save (`bot.personas.refresh`)."""
+    """The modal, one input per declared field (`fields.FIELDS`); `persona` None is a new one,
+    which only gets the fields the conversation asks. `private_metadata` pins the version being
+    edited and, for Edit on a card, the card to refresh after the save (`bot.personas.refresh`)."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(TEMPLATE, macro, **kw)
 
+    defaults = {"owner_id": owner_id, "cadence_days": cadence_days}
     items: list[Any] = []
-    for key in ("name", "role", *MULTILINE):
-        value = getattr(persona, key) if persona is not None else None
-        initial = "\n".join(value) if isinstance(value, list) else (value or None)
-        items.append(blocks.text_input(
-            block_id=key, label=t("label", key=key), multiline=key in MULTILINE, initial=initial,
-            optional=key not in ("name", "role"), hint=t("hint", key=key) or None,
-            max_length=LIMITS.get(key, 3000)))
-    items.append(_select("confidence", t("label", key="confidence"), fields.CONFIDENCE,
-                         persona.confidence if persona else "low", prompts))
-    if persona is not None:
-        items.append(_select("kind", t("label", key="kind"), fields.KINDS, persona.kind, prompts))
-    items.append(InputBlock(block_id="owner_id", label=PlainTextObject(text=t("label", key="owner_id")),
-                            element=UserSelectElement(action_id="value", initial_user=owner_id)))
-    items.append(blocks.text_input(block_id="cadence_days", label=t("label", key="cadence_days"),
-                                   initial=str(persona.cadence_days if persona else cadence_days),
-                                   hint=t("hint", key="cadence_days"), max_length=20))
+    for spec in fields.FIELDS:
+        if persona is None and not spec.asked:
+            continue
+        value = getattr(persona, spec.key) if persona is not None else defaults.get(spec.key, spec.default)
+        label = t("label", key=spec.key)
+        if spec.type is FieldType.CHOICE:
+            items.append(_select(spec.key, label, spec.choices, value or spec.default, prompts))
+        elif spec.type is FieldType.USER:
+            items.append(InputBlock(block_id=spec.key, label=PlainTextObject(text=label),
+                                    element=UserSelectElement(action_id="value", initial_user=value or owner_id)))
+        else:
+            initial = "\n".join(value) if isinstance(value, list) else (str(value) if value not in (None, "") else None)
+            items.append(blocks.text_input(
+                block_id=spec.key, label=label, multiline=spec.multiline, initial=initial,
+                optional=not spec.required, hint=t("hint", key=spec.key) or None,
+                max_length=20 if spec.type is FieldType.DAYS else spec.form_max))
     if persona is not None:
         items.append(blocks.text_input(block_id="note", label=t("label", key="note"), optional=True,
                                        max_length=300))
@@ -72,19 +73,24 @@ def _select(block_id: str, label: str, choices: tuple[str, ...], current: str, p
 
 
 def read_form(prompts: Prompts, view: dict[str, Any], *, me: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """(values, errors by block id); values hold only fields that parsed."""
+    """(values, errors by block id); values hold only fields that parsed (and were on the form)."""
     form = ModalValues(view)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for key in ("name", "role", *MULTILINE, "cadence_days"):
-        try:
-            values[key] = fields.parse_field(key, form.text(key), me=me)
-        except Invalid as problem:
-            errors[key] = prompts.part(FLOW, problem.macro, **problem.context)
-    values["confidence"] = form.selected("confidence") or "low"
-    if form.selected("kind") in fields.KINDS:
-        values["kind"] = form.selected("kind")
-    values["owner_id"] = form.user("owner_id") or me
+    for spec in fields.FIELDS:
+        if spec.type is FieldType.CHOICE:
+            chosen = form.selected(spec.key)
+            if chosen in spec.choices:
+                values[spec.key] = chosen
+            elif spec.asked:
+                values[spec.key] = spec.default
+        elif spec.type is FieldType.USER:
+            values[spec.key] = form.user(spec.key) or me
+        else:
+            try:
+                values[spec.key] = fields.parse_field(spec.key, form.text(spec.key), me=me)
+            except Invalid as problem:
+                errors[spec.key] = prompts.part(FLOW, problem.macro, **problem.context)
     return values, errors
 
 

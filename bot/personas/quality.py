@@ -17,11 +17,14 @@ from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from prompts import Prompts
 from storage import persona_evidence
 from storage import personas as store
+from storage.db import unit_of_work
 from storage.models import Persona
+from storage.states import PersonaKind, PersonaStatus
 
 TEMPLATE = "personas/quality"
 CORE_PERSONAS = 5
@@ -51,27 +54,29 @@ def workspace_warnings(engine: Engine, *, team_id: str, now: datetime, prompts: 
 
     Bounded whatever the workspace holds: the count is one SQL query, the per-persona checks
     look at the `limit` newest personas and the similarity check at the `COMPARED_NEWEST` newest.
+    Governance asks from outside any request, so this reads in a unit of work of its own.
     """
-    personas = store.newest_personas(engine, team_id=team_id, limit=limit)
-    return _check(engine, team_id, personas, now, prompts or Prompts())
+    with unit_of_work(engine) as db:
+        personas = store.newest_personas(db, team_id=team_id, limit=limit)
+        return _check(db, team_id, personas, now, prompts or Prompts())
 
 
-def persona_warnings(engine: Engine, *, persona: Persona, now: datetime, prompts: Prompts) -> list[QualityWarning]:
+def persona_warnings(db: Session, *, persona: Persona, now: datetime, prompts: Prompts) -> list[QualityWarning]:
     """The warnings that concern one persona (its card): compared with the newest others."""
-    if persona.status != "active":
+    if persona.status != PersonaStatus.ACTIVE:
         return []
-    newest = store.newest_personas(engine, team_id=persona.team_id, limit=COMPARED_NEWEST)
+    newest = store.newest_personas(db, team_id=persona.team_id, limit=COMPARED_NEWEST)
     group = [persona, *[p for p in newest if p.id != persona.id]][:COMPARED_NEWEST]
-    found = _check(engine, persona.team_id, group, now, prompts)
+    found = _check(db, persona.team_id, group, now, prompts)
     return [w for w in found if w.kind == "too_many" or persona.id in w.persona_ids]
 
 
-def _check(engine: Engine, team_id: str, personas: list[Persona], now: datetime,
+def _check(db: Session, team_id: str, personas: list[Persona], now: datetime,
            prompts: Prompts) -> list[QualityWarning]:
-    evidence = persona_evidence.count_evidence(engine, team_id=team_id,
+    evidence = persona_evidence.count_evidence(db, team_id=team_id,
                                                persona_ids=[p.id for p in personas if p.id is not None])
     return check_personas(personas, evidence=evidence, now=now, prompts=prompts,
-                          active_count=store.count_active(engine, team_id=team_id))
+                          active_count=store.count_active(db, team_id=team_id))
 
 
 def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: datetime, prompts: Prompts,
@@ -84,7 +89,7 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
         return QualityWarning(kind, ids, prompts.part(TEMPLATE, kind, **kw))
 
     titles = {key: prompts.part("personas/card", "title", key=key) for key in COMPARED}
-    active = [p for p in personas if p.status == "active"]
+    active = [p for p in personas if p.status == PersonaStatus.ACTIVE]
     count = len(active) if active_count is None else active_count
     found: list[QualityWarning] = []
     if count > CORE_PERSONAS:
@@ -101,7 +106,7 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
             found.append(warn("demographic_only", (persona.id,), name=persona.name))
     for persona in active:
         due = _aware(persona.created_at) + timedelta(days=persona.cadence_days)
-        if persona.kind == "proto" and now >= due and not evidence.get(persona.id, 0):
+        if persona.kind == PersonaKind.PROTO and now >= due and not evidence.get(persona.id, 0):
             found.append(warn("stale_unvalidated", (persona.id,), name=persona.name,
                               days=(now - _aware(persona.created_at)).days))
     return found

@@ -13,10 +13,11 @@ from typing import Any
 from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 
 from bot import blocks
-from bot.personas import ids
+from bot.personas import fields, ids
 from bot.personas.quality import QualityWarning
 from prompts import Prompts
 from storage.models import Persona
+from storage.states import PersonaStatus
 
 CARD = "personas/card"
 LIST = "personas/list"
@@ -24,7 +25,7 @@ SECTION_BUDGET = 1000
 MIN_SECTION_BUDGET = 100
 LIST_LIMIT = 20  # what fits one message (50 blocks, ~12k characters) with room for warnings
 WARNINGS_SHOWN = 8
-SECTIONS = ("context", "goals", "behaviors", "needs", "frustrations", "quote", "unsure")
+SECTIONS = fields.SECTIONS
 
 
 def build_card(
@@ -55,7 +56,7 @@ def build_card(
     tail: list[Any] = [blocks.context(t("journeys", journeys=list(journeys)))]
     for warning in list(warnings)[:5]:
         tail.append(blocks.context(warning.text))
-    if persona.status == "active":
+    if persona.status == PersonaStatus.ACTIVE:
         tail.append(blocks.actions(*_buttons(prompts, persona, shareable), block_id=f"persona_card:{persona.id}"))
     else:
         tail.append(blocks.context(t("retired")))

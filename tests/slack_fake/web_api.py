@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from . import block_kit
 from .http_server import Call, LocalServer, Reply
 from .web_methods import SlackError, Workspace
+from .web_oauth import OAuthControls
 from .wire import BadJson, bearer_token, decode_args
 
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.scheduleMessage"})
@@ -32,7 +33,7 @@ class _HasUrl(Protocol):
     def url(self) -> str: ...
 
 
-class FakeSlack:
+class FakeSlack(OAuthControls):
     """Slack's Web API on ``base_url`` with call recording and scripted failures."""
 
     def __init__(self) -> None:
@@ -213,7 +214,8 @@ class FakeSlack:
         if self.latency:
             time.sleep(self.latency)
         with self._cond:
-            status, extra, answer = self._answer(method, args, token, bad_json)
+            status, extra, answer = self._oauth(args, headers.get("authorization")) \
+                if method == "oauth.v2.access" else self._answer(method, args, token, bad_json)
             self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}"))
         if self.granted_scopes is not None:  # None: a proxy that drops the header
             extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
@@ -233,8 +235,9 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "invalid_json"}
         if token is None:
             return 200, {}, {"ok": False, "error": "not_authed"}
-        if self.valid_tokens is not None and token not in self.valid_tokens:
-            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if token in self.workspace.revoked or (self.valid_tokens is not None and token not in self.valid_tokens):
+            error = "token_revoked" if token in self.workspace.revoked else "invalid_auth"
+            return 200, {}, {"ok": False, "error": error}
         invalid = self._validate(method, args)
         if invalid is not None:
             return 200, {}, invalid

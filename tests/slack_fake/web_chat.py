@@ -25,6 +25,8 @@ class ChatMethods(WorkspaceState):
         info = self.channels.get(channel, {})
         if info is None:
             raise SlackError("channel_not_found")
+        if info.get("is_archived"):
+            raise SlackError("is_archived")
         if info.get("is_member") is False and not info.get("is_private"):
             raise SlackError("not_in_channel")
         return channel

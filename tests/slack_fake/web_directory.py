@@ -29,6 +29,7 @@ class DirectoryMethods(WorkspaceState):
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
+            **(self.auth_for(self.token) or {}),  # type: ignore[attr-defined]  # OAuthMethods
         }
 
     def apps_connections_open(self, args: dict[str, Any]) -> Answer:

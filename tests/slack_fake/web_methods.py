@@ -12,12 +12,13 @@ from typing import Any
 
 from .web_chat import ChatMethods
 from .web_directory import DirectoryMethods
+from .web_oauth import OAuthMethods
 from .web_state import Answer, SlackError, dm_channel
 
 __all__ = ["SlackError", "Workspace", "dm_channel"]
 
 
-class Workspace(ChatMethods, DirectoryMethods):
+class Workspace(OAuthMethods, ChatMethods, DirectoryMethods):
     """State (WorkspaceState) plus the method table FakeSlack dispatches on."""
 
     def __init__(self, base_url: str) -> None:
