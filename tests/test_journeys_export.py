@@ -6,12 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
 from bot import blocks
-from bot.cli import main
 from bot.journeys import ids, views
 from bot.journeys.image import draw
 from bot.render import journey_export
@@ -26,6 +29,7 @@ from tests.slack_fake import FakeSlack
 
 HOSTILE = "<!channel> <@U0BOSS> <https://evil.example|click> & ‮RTL‮ :fire: 😀 $x^2$ " + "long " * 1000
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _big_journey(engine, *, team: str = "T0001", name: str = "Big") -> int:
@@ -89,7 +93,16 @@ def test_exports_from_the_card_buttons_in_three_formats(bot: Bot, slack: FakeSla
                for c in slack.calls_to("files.completeUploadExternal"))
 
 
-def test_export_from_the_cli(tmp_path, monkeypatch, capsys) -> None:
+def _cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+    """`workshop-bot export journey ...` in a process of its own (the CLI configures logging), run
+    from this checkout's code."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env |= {"DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "bot.cli", "export", "journey", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_export_from_the_cli(tmp_path) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     from storage.db import make_engine, upgrade
 
@@ -98,11 +111,11 @@ def test_export_from_the_cli(tmp_path, monkeypatch, capsys) -> None:
     journey_id = _big_journey(engine, name="Cli")
     with Session(engine) as db:
         name = store.get_journey(db, team_id="T0001", journey_id=journey_id).name
-    monkeypatch.setenv("DATABASE_URL", url)
     for fmt in ("md", "csv", "json"):
-        assert main(["export", "journey", str(journey_id), "--format", fmt]) == 0
-        out = capsys.readouterr().out
-        assert out == journey_export.render(Prompts(), _map(engine, journey_id), fmt)
-    assert main(["export", "journey", name[:8]]) == 0 and "# Journey: Cli" in capsys.readouterr().out
-    assert main(["export", "journey", "nothing"]) == 1
-    assert "no journey called" in capsys.readouterr().err
+        done = _cli(str(journey_id), "--format", fmt, url=url)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == journey_export.render(Prompts(), _map(engine, journey_id), fmt).replace("\r\n", "\n")
+    done = _cli(name[:8], url=url)
+    assert done.returncode == 0 and "# Journey: Cli" in done.stdout
+    done = _cli("nothing", url=url)
+    assert done.returncode == 1 and "no journey called" in done.stderr
