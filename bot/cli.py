@@ -65,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
-    export = commands.add_parser("export", help="print a session or a persona as Markdown or JSON")
+    export = commands.add_parser("export", help="print a session (Markdown, JSON or CSV), a persona or a journey")
     kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona,journey}")
     session = kinds.add_parser("session", help="an empathy session, by the number shown on its board")
     session.add_argument("id", type=int, help="the session number")

@@ -126,10 +126,11 @@ class LiveMessages:
         with self._lock:
             message = self._messages[(team_id, key)]
             wait = self._budgets.setdefault(team_id, _Budget()).wait(time.monotonic())
-            if wait > 0:
-                self._schedule(team_id, key, wait)
-                return
-            message.scheduled, message.running, message.dirty = False, True, False
+            if wait <= 0:
+                message.scheduled, message.running, message.dirty = False, True, False
+        if wait > 0:  # still `scheduled`: changes meanwhile wait for this job
+            self._schedule(team_id, key, wait)  # (it takes the lock itself)
+            return
         try:
             self._send(team_id, key, message)
         finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -21,6 +21,15 @@ MEMBER_PAGES = 20  # conversations.members pages of 1,000: channels of up to 20,
 class People:
     names: dict[str, str]
     tz: tzinfo  # the reader's
+
+
+def readable(value: datetime | str | None, tz: tzinfo = UTC) -> str:
+    """`5 Dec 2026, 14:03 CET`: a moment as people write it, in the reader's zone."""
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".rstrip()
 
 
 def look_up(client: WebClient, user_ids: Iterable[str], *, viewer: str) -> People:

@@ -2,15 +2,23 @@
 
 Governance works only through this protocol, so a new reviewable kind plugs in by registering
 an implementation in `deps.subjects[kind]`, without any change to governance itself.
+
+Every method takes the unit of work's session first (in a request: `ctx.db`), so what a click
+changes on the subject commits with the review's own transition, at the ack, or not at all.
+Implementations never commit, and never call Slack: Slack work after the commit goes through
+`after_commit(db, deps.later, ...)`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from slack_sdk import WebClient
+from sqlalchemy import event
+from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -27,24 +35,25 @@ class SubjectInfo:
 
 
 class ReviewSubject(Protocol):
-    def describe(self, team_id: str, subject_id: int) -> SubjectInfo | None:
+    def describe(self, db: Session, *, team_id: str, subject_id: int) -> SubjectInfo | None:
         """None when the subject no longer exists."""
 
-    def may_manage(self, team_id: str, subject_id: int, user_id: str) -> bool:
+    def may_manage(self, db: Session, *, team_id: str, subject_id: int, user_id: str) -> bool:
         """Owner or a configured admin."""
 
-    def mark_reviewed(self, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
-        """Record the review; returns the next review date (now + the subject's cadence)."""
+    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
+        """Record the review and keep the subject's next cadence review scheduled (once:
+        `storage.reviews.schedule_next_cadence`); returns the next review date."""
 
-    def open_editor(self, client: WebClient, trigger_id: str, team_id: str, subject_id: int,
+    def open_editor(self, client: WebClient, *, trigger_id: str, team_id: str, subject_id: int,
                     user_id: str) -> None:
-        """Open the subject's edit modal (views.open) for `user_id`."""
+        """Open the subject's edit modal (views.open) for `user_id`; called after the ack."""
 
-    def reassign(self, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
+    def reassign(self, db: Session, *, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
                  now: datetime) -> None:
         """Give the subject a new owner (a revision is recorded)."""
 
-    def retire(self, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
+    def retire(self, db: Session, *, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
         """Mark the subject retired (a revision is recorded); it is no longer reviewed."""
 
 
@@ -64,7 +73,33 @@ class SubjectChange:
     detail: str = ""
 
 
-def announce_change(listeners: list, change: SubjectChange) -> None:
-    """Tell every registered listener (`deps.on_change`); features call this after each change."""
+ChangeListener = Callable[[Session, SubjectChange], None]
+
+
+def announce_change(db: Session, listeners: list[ChangeListener], change: SubjectChange) -> None:
+    """Tell every registered listener (`deps.on_change`) in the unit of work that made the change:
+    what they write commits with it. Features call this after each change."""
     for listener in listeners:
-        listener(change)
+        listener(db, change)
+
+
+def after_commit(db: Session, later: Callable[..., None], work: Callable[..., None], /, *args: object,
+                 **kwargs: object) -> None:
+    """Run `work` (Slack calls) with `later` once `db`'s transaction commits; never if it rolls back.
+
+    For code that holds only the session (a listener, a subject), not the request's context."""
+    if not db.info.get("after_commit_hooked"):
+        db.info["after_commit_hooked"] = True
+        event.listen(db, "after_commit", _run_queued)
+        event.listen(db, "after_rollback", _drop_queued)
+    db.info.setdefault("after_commit", []).append((later, work, args, kwargs))
+
+
+def _run_queued(db: Session) -> None:
+    queued, db.info["after_commit"] = db.info.get("after_commit") or [], []
+    for later, work, args, kwargs in queued:
+        later(work, *args, **kwargs)
+
+
+def _drop_queued(db: Session) -> None:
+    db.info["after_commit"] = []

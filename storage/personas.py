@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.models import Persona, PersonaRevision
@@ -128,13 +129,14 @@ def diff_persona(persona: Persona, values: dict[str, Any]) -> dict[str, dict[str
 
 def update_persona(
     db: Session, *, team_id: str, persona_id: int, expected_version: int, values: dict[str, Any],
-    editor_id: str, now: datetime, note: str = "",
+    editor_id: str, now: datetime, note: str = "", current: Persona | None = None,
 ) -> PersonaUpdate | None:
     """Apply `values` if the persona is still at `expected_version`; None when it moved on (or is gone).
 
-    Nothing to change: the persona comes back as it is, with no revision.
+    Nothing to change: the persona comes back as it is, with no revision. `current`: the row
+    just read in this unit of work (saves reading it again); the version check still decides.
     """
-    persona = get_persona(db, team_id=team_id, persona_id=persona_id)
+    persona = current if current is not None else get_persona(db, team_id=team_id, persona_id=persona_id)
     if persona is None or persona.version != expected_version:
         return None
     changes = diff_persona(persona, values)
@@ -150,10 +152,9 @@ def update_persona(
         return None
     db.add(PersonaRevision(team_id=team_id, persona_id=persona_id, version=version, editor_id=editor_id,
                            note=note, changes=changes, created_at=now))
-    db.flush()
-    updated = get_persona(db, team_id=team_id, persona_id=persona_id)
-    assert updated is not None
-    return PersonaUpdate(updated, changes)
+    for key, value in {**{k: values[k] for k in changes}, "version": version, "updated_at": now}.items():
+        set_committed_value(persona, key, value)  # the row as stored now, without reading it back
+    return PersonaUpdate(persona, changes)
 
 
 def update_persona_latest(
@@ -167,7 +168,7 @@ def update_persona_latest(
         if persona is None:
             return None
         done = update_persona(db, team_id=team_id, persona_id=persona_id, expected_version=persona.version,
-                              values=values, editor_id=editor_id, now=now, note=note)
+                              values=values, editor_id=editor_id, now=now, note=note, current=persona)
         if done is not None:
             return done
     return None

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.deps import Deps
 from bot.review_subjects import SubjectChange, SubjectInfo, announce_change
 from storage import reviews
+from storage.db import unit_of_work
 from storage.models import Journey, Review
 from tests.slack_fake import FakeSlack
 
@@ -25,58 +27,59 @@ KIND = "journey"
 
 
 class JourneySubject:
+    """Works in the caller's unit of work, as the protocol asks: reads and writes through `db`."""
+
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def _get(self, team_id: str, subject_id: int) -> Journey | None:
-        with Session(self.deps.engine) as session:
-            row = session.get(Journey, subject_id)
-            return row if row is not None and row.team_id == team_id else None
+    def _get(self, db: Session, team_id: str, subject_id: int) -> Journey | None:
+        kept: dict[int, Journey] = db.info.setdefault("journeys", {})  # the identity map holds rows weakly
+        row = kept.get(subject_id) or db.get(Journey, subject_id)
+        if row is not None:
+            kept[subject_id] = row
+        return row if row is not None and row.team_id == team_id else None
 
-    def _set(self, subject_id: int, **values: Any) -> None:
-        with Session(self.deps.engine) as session:
-            row = session.get(Journey, subject_id)
-            for key, value in values.items():
-                setattr(row, key, value)
-            session.add(row)
-            session.commit()
+    def _set(self, db: Session, subject_id: int, **values: Any) -> None:
+        db.execute(update(Journey).where(Journey.id == subject_id).values(**values))
 
-    def describe(self, team_id: str, subject_id: int) -> SubjectInfo | None:
-        row = self._get(team_id, subject_id)
+    def describe(self, db: Session, *, team_id: str, subject_id: int) -> SubjectInfo | None:
+        row = self._get(db, team_id, subject_id)
         if row is None:
             return None
         return SubjectInfo(kind=KIND, subject_id=subject_id, title=row.name, owner_id=row.owner_id,
                            active=row.status == "active", cadence_days=row.cadence_days,
                            next_review_at=row.next_review_at)
 
-    def may_manage(self, team_id: str, subject_id: int, user_id: str) -> bool:
-        row = self._get(team_id, subject_id)
+    def may_manage(self, db: Session, *, team_id: str, subject_id: int, user_id: str) -> bool:
+        row = self._get(db, team_id, subject_id)
         return row is not None and (user_id == row.owner_id or user_id in self.deps.settings.admins)
 
-    def mark_reviewed(self, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
-        row = self._get(team_id, subject_id)
+    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
+        row = self._get(db, team_id, subject_id)
         assert row is not None
         due = now + timedelta(days=row.cadence_days)
-        self._set(subject_id, last_reviewed_at=now, next_review_at=due)
+        self._set(db, subject_id, last_reviewed_at=now, next_review_at=due)
+        reviews.schedule_next_cadence(db, team_id=team_id, subject_type=KIND, subject_id=subject_id,
+                                      owner_id=row.owner_id, due_at=due, now=now)
         return due
 
-    def open_editor(self, client: WebClient, trigger_id: str, team_id: str, subject_id: int,
+    def open_editor(self, client: WebClient, *, trigger_id: str, team_id: str, subject_id: int,
                     user_id: str) -> None:
         client.views_open(trigger_id=trigger_id, view={
             "type": "modal", "callback_id": "journey_edit", "private_metadata": str(subject_id),
             "title": {"type": "plain_text", "text": "Edit journey"},
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Edit"}}]})
 
-    def reassign(self, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
+    def reassign(self, db: Session, *, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
                  now: datetime) -> None:
-        self._set(subject_id, owner_id=new_owner_id)
-        announce_change(self.deps.on_change, SubjectChange(team_id, KIND, subject_id, "reassigned",
-                                                           by_user_id, now))
+        self._set(db, subject_id, owner_id=new_owner_id)
+        announce_change(db, self.deps.on_change, SubjectChange(team_id, KIND, subject_id, "reassigned",
+                                                               by_user_id, now))
 
-    def retire(self, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
-        self._set(subject_id, status="retired")
-        announce_change(self.deps.on_change, SubjectChange(team_id, KIND, subject_id, "retired",
-                                                           by_user_id, now))
+    def retire(self, db: Session, *, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
+        self._set(db, subject_id, status="retired")
+        announce_change(db, self.deps.on_change, SubjectChange(team_id, KIND, subject_id, "retired",
+                                                               by_user_id, now))
 
 
 def install(deps: Deps) -> JourneySubject:
@@ -93,8 +96,9 @@ def add_journey(engine: Engine, *, name: str, owner: str, due: datetime, created
                       next_review_at=due, created_at=created)
         session.add(row)
         session.commit()
-    reviews.schedule_review(engine, team_id=team_id, subject_type=KIND, subject_id=row.id, owner_id=owner,
-                            reason="cadence", due_at=due)
+    with unit_of_work(engine) as db:
+        reviews.schedule_review(db, team_id=team_id, subject_type=KIND, subject_id=row.id, owner_id=owner,
+                                reason="cadence", due_at=due)
     return int(row.id)
 
 

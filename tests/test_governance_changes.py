@@ -10,6 +10,7 @@ from bot.governance import ids
 from bot.personas import lifecycle
 from bot.review_subjects import SubjectChange, announce_change
 from storage import personas as persona_store
+from storage.db import unit_of_work
 from tests.governance_kit import add_journey, dms, install, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona, q
@@ -76,10 +77,11 @@ def test_a_change_on_one_side_nudges_the_owners_of_linked_items(bot: Bot, slack:
     persona = make_persona(bot, owner=OWNER)
     journey_id = add_journey(bot.engine, name="Checkout journey", owner=OTHER, due=MONDAY_NOON + timedelta(days=90),
                              created=MONDAY_NOON)
-    journeys.linked = lambda team_id, subject_id: [("persona", persona.id)]  # the journeys feature's link table
+    journeys.linked = lambda db, team_id, subject_id: [("persona", persona.id)]  # the journeys feature's link table
 
-    announce_change(bot.deps.on_change, SubjectChange("T0001", "journey", journey_id, "edited", OTHER, clock.now(),
-                                                      "stage 2 reordered"))
+    with unit_of_work(bot.engine) as db:
+        announce_change(db, bot.deps.on_change, SubjectChange("T0001", "journey", journey_id, "edited", OTHER,
+                                                              clock.now(), "stage 2 reordered"))
     bot.tick()
     [nudge] = dms(slack, OWNER)
     assert "Checkout journey" in text_of(nudge) and "review them together" in text_of(nudge)

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 from bot.governance.changes import request_review_of_all
 from bot.governance.nudges import LEASE
 from storage import reviews as store
+from storage.db import unit_of_work
+from storage.states import ReviewState
 from tests.conftest import _postgres_engine
 from tests.governance_kit import add_journey, dms, install, review_rows
 from tests.harness import Bot, FakeClock
@@ -78,8 +80,9 @@ def test_two_sweeps_send_each_owner_one_grouped_review_all_dm(any_engine: Engine
         for n in range(24):
             add_journey(any_engine, name=f"Journey {n}", owner=f"U0OWN{n % 4}", due=clock.now() + timedelta(days=90),
                         created=clock.now())
-        assert request_review_of_all(bot.deps, team_id="T0001", by_user_id="U0ADMIN", text="Launch",
-                                     now=clock.now()) == (24, 4, 0)
+        with unit_of_work(any_engine) as db:
+            assert request_review_of_all(bot.deps, db, team_id="T0001", by_user_id="U0ADMIN", text="Launch",
+                                         now=clock.now()) == (24, 4, 0)
         sweep_twice_at_once(bot)
         for owner in (f"U0OWN{n}" for n in range(4)):
             [dm] = dms(slack, owner)
@@ -125,7 +128,8 @@ def test_a_claim_abandoned_by_a_crashed_process_is_taken_over_once_after_the_lea
     install(bot.deps)
     journey_id = add_journey(bot.engine, name="Crashed", owner="U0OWNER", due=clock.now(), created=clock.now())
     [row] = review_rows(bot.engine, journey_id)
-    assert store.claim_nudge(bot.engine, review_id=row.id, from_state="pending", now=clock.now())  # then dies
+    with unit_of_work(bot.engine) as db:  # then dies
+        assert store.claim_nudge(db, review_id=row.id, from_state=ReviewState.PENDING, now=clock.now())
 
     bot.tick()
     assert dms(slack, "U0OWNER") == [], "a live claim is never taken over"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.governance import ids
+from storage.db import unit_of_work
 from tests.governance_kit import dms, posts_in, review_block, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona
@@ -85,7 +86,9 @@ def test_an_item_whose_owner_left_is_escalated_as_unowned_not_dmed(gov: Bot, sla
     gov.http.interactive(payloads.block_actions(
         ids.REASSIGN, block_id=block["block_id"], user=ADMIN, channel=GOV, message_ts="1.0",
         action_type="users_select", action_fields={"selected_user": HEIR}, response_url=slack.response_url()))
-    eventually(lambda: gov.deps.subjects["persona"].describe("T0001", persona.id).owner_id == HEIR)
+    gov.settle()
+    with unit_of_work(gov.engine) as db:
+        assert gov.deps.subjects["persona"].describe(db, team_id="T0001", subject_id=persona.id).owner_id == HEIR
     gov.tick()
     [handed] = dms(slack, HEIR)
     assert "Orphan" in text_of(handed)

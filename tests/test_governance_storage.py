@@ -11,13 +11,21 @@ from sqlalchemy.engine import Engine
 from bot.governance.owners import WorkingHours
 from storage import review_queries as queries
 from storage import reviews as store
+from storage.db import unit_of_work
+from storage.states import ReviewState
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def _review(engine: Engine, subject_id: int, due: datetime, reason: str = "cadence"):
-    return store.schedule_review(engine, team_id="T1", subject_type="persona", subject_id=subject_id,
-                                 owner_id="U1", reason=reason, due_at=due)
+def _in(engine: Engine, work, **kw):
+    """One storage call in its own unit of work (committed), as a tick or a request would make it."""
+    with unit_of_work(engine) as db:
+        return work(db, **kw)
+
+
+def _review(engine: Engine, subject_id: int, due: datetime, reason: str = "cadence") -> int | None:
+    return _in(engine, store.schedule_review, team_id="T1", subject_type="persona", subject_id=subject_id,
+               owner_id="U1", reason=reason, due_at=due)
 
 
 def test_the_same_review_is_scheduled_once(any_engine: Engine) -> None:
@@ -33,7 +41,7 @@ def test_a_claim_is_won_by_exactly_one_of_many_threads(any_engine: Engine) -> No
 
     def claim() -> None:
         barrier.wait()
-        wins.append(store.claim_nudge(any_engine, review_id=row.id, from_state="pending", now=NOW))
+        wins.append(_in(any_engine, store.claim_nudge, review_id=row, from_state=ReviewState.PENDING, now=NOW))
 
     threads = [threading.Thread(target=claim) for _ in range(8)]
     for thread in threads:
@@ -45,45 +53,47 @@ def test_a_claim_is_won_by_exactly_one_of_many_threads(any_engine: Engine) -> No
 
 def test_only_the_claimer_finishes_and_a_lost_claim_still_records_the_message(any_engine: Engine) -> None:
     row = _review(any_engine, 1, NOW)
-    assert store.claim_nudge(any_engine, review_id=row.id, from_state="pending", now=NOW)
+    assert _in(any_engine, store.claim_nudge, review_id=row, from_state=ReviewState.PENDING, now=NOW)
     later = NOW + timedelta(minutes=20)
-    assert store.claim_nudge(any_engine, review_id=row.id, from_state="sending", now=later, held_since=NOW)
-    assert not store.claim_nudge(any_engine, review_id=row.id, from_state="sending", now=later, held_since=NOW)
-    assert not store.finish_sending(any_engine, review_id=row.id, claimed_at=NOW, channel_id="D1", message_ts="1.1")
-    stored = store.get_review(any_engine, team_id="T1", review_id=row.id)
-    assert stored.state == "sending" and stored.message_ts == "1.1"
-    assert store.finish_sending(any_engine, review_id=row.id, claimed_at=later, channel_id="D1", message_ts="1.1")
-    assert store.get_review(any_engine, team_id="T1", review_id=row.id).state == "sent"
+    assert _in(any_engine, store.claim_nudge, review_id=row, from_state=ReviewState.SENDING, now=later, held_since=NOW)
+    assert not _in(any_engine, store.claim_nudge, review_id=row, from_state=ReviewState.SENDING, now=later,
+                   held_since=NOW)
+    assert not _in(any_engine, store.finish_sending, review_id=row, claimed_at=NOW, channel_id="D1", message_ts="1.1")
+    stored = _in(any_engine, store.get_review, team_id="T1", review_id=row)
+    assert stored.state == ReviewState.SENDING and stored.message_ts == "1.1"
+    assert _in(any_engine, store.finish_sending, review_id=row, claimed_at=later, channel_id="D1", message_ts="1.1")
+    assert _in(any_engine, store.get_review, team_id="T1", review_id=row).state == ReviewState.SENT
 
 
 def test_the_sweep_reads_only_what_is_due(any_engine: Engine) -> None:
     due = _review(any_engine, 1, NOW - timedelta(hours=1))
     _review(any_engine, 2, NOW + timedelta(days=30))
     deferred = _review(any_engine, 3, NOW - timedelta(hours=2))
-    store.defer(any_engine, review_id=deferred.id, state="pending", until=NOW + timedelta(hours=5))
+    _in(any_engine, store.defer, review_id=deferred, state=ReviewState.PENDING, until=NOW + timedelta(hours=5))
     snoozed = _review(any_engine, 4, NOW - timedelta(days=3))
-    store.transition(any_engine, review_id=snoozed.id, from_states=("pending",), to_state="snoozed",
-                     snoozed_until=NOW - timedelta(minutes=1))
+    _in(any_engine, store.transition, review_id=snoozed, from_states=(ReviewState.PENDING,),
+        to_state=ReviewState.SNOOZED, snoozed_until=NOW - timedelta(minutes=1))
     crashed = _review(any_engine, 5, NOW - timedelta(days=1))
-    store.claim_nudge(any_engine, review_id=crashed.id, from_state="pending", now=NOW - timedelta(hours=1))
+    _in(any_engine, store.claim_nudge, review_id=crashed, from_state=ReviewState.PENDING, now=NOW - timedelta(hours=1))
     live = _review(any_engine, 6, NOW - timedelta(days=1))
-    store.claim_nudge(any_engine, review_id=live.id, from_state="pending", now=NOW - timedelta(minutes=1))
+    _in(any_engine, store.claim_nudge, review_id=live, from_state=ReviewState.PENDING, now=NOW - timedelta(minutes=1))
 
-    found = queries.due_nudges(any_engine, now=NOW, stale_before=NOW - timedelta(minutes=15), limit=100)
+    found = _in(any_engine, queries.due_nudges, now=NOW, stale_before=NOW - timedelta(minutes=15), limit=100)
     assert sorted(r.subject_id for r in found) == [1, 4, 5]
-    assert due.id in {r.id for r in found}
+    assert due in {r.id for r in found}
 
 
 def test_cancel_and_reassign_touch_only_open_reviews(any_engine: Engine) -> None:
     done = _review(any_engine, 1, NOW - timedelta(days=90))
-    store.transition(any_engine, review_id=done.id, from_states=("pending",), to_state="done", done_at=NOW)
+    _in(any_engine, store.transition, review_id=done, from_states=(ReviewState.PENDING,), to_state=ReviewState.DONE,
+        done_at=NOW)
     _review(any_engine, 1, NOW + timedelta(days=1))
-    assert store.reassign_open_for_subject(any_engine, team_id="T1", subject_type="persona", subject_id=1,
+    assert _in(any_engine, store.reassign_open_for_subject, team_id="T1", subject_type="persona", subject_id=1,
                                            owner_id="U2") == 1
-    assert queries.owner_subjects(any_engine, team_id="T1", owner_id="U2") == [("persona", 1)]
-    assert store.cancel_open_for_subject(any_engine, team_id="T1", subject_type="persona", subject_id=1,
+    assert _in(any_engine, queries.owner_subjects, team_id="T1", owner_id="U2") == [("persona", 1)]
+    assert _in(any_engine, store.cancel_open_for_subject, team_id="T1", subject_type="persona", subject_id=1,
                                          now=NOW) == 1
-    assert queries.owner_subjects(any_engine, team_id="T1", owner_id="U2") == []
+    assert _in(any_engine, queries.owner_subjects, team_id="T1", owner_id="U2") == []
 
 
 def test_working_hours_are_the_owners_weekday_mornings() -> None:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.governance import ids as review_ids
 from bot.home import ids
+from bot.personas import lifecycle
 from storage.models import EmpathySession
 from tests.governance_kit import review_rows
 from tests.harness import Bot, FakeClock, eventually
@@ -49,11 +50,13 @@ def _session(bot: Bot, subject: str, status: str) -> None:
 
 def test_home_shows_my_reviews_with_actions_what_i_own_sessions_and_health(
         bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
-    clock.set(MONDAY_NOON - timedelta(days=90))
-    make_persona(bot, owner=OWNER, name="Maya")
+    clock.set(MONDAY_NOON - timedelta(days=92))
+    make_persona(bot, owner=OWNER, name="Maya")  # due two days ago: overdue
     clock.set(MONDAY_NOON)
     make_persona(bot, owner=OWNER, name="Ben")
-    make_persona(bot, owner=OTHER, name="Ines")
+    ines = make_persona(bot, owner=OTHER, name="Ines")
+    lifecycle.suggest(bot.deps, persona=ines, user_id=OWNER, text="Add the night shift")  # due now: not overdue
+    bot.settle()
     _session(bot, "New admins", "running")
     _session(bot, "Night nurses", "finished")
 

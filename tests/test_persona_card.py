@@ -49,13 +49,16 @@ def test_the_owner_edits_by_modal_and_history_shows_the_change_field_by_field(bo
     assert "Version 2" in history and "after 5 interviews" in history and "Version 1" in history
     assert "Confidence*: low → medium" in history
     assert "Goals*: Finish checkout fast → Finish checkout fast; Track the parcel" in history
+    assert "_after 5 interviews_\\n• *" in history, "each change on a line of its own"
+    assert "• *Owner*: – → <@U0OWNER>" in history, "people as mentions, not bare ids"
+    assert "<!date^" in history and "+00:00" not in history, "dates in the reader's zone"
     [revision, _] = q(bot.engine, store.list_revisions, team_id="T0001", persona_id=persona.id)
     assert set(revision.changes) == {"goals", "confidence"} and revision.editor_id == "U0OWNER"
 
 
 def test_someone_else_cannot_edit_or_retire_but_can_suggest(bot: Bot, slack: FakeSlack) -> None:
     changes: list[SubjectChange] = []
-    bot.deps.on_change.append(changes.append)
+    bot.deps.on_change.append(lambda _db, change: changes.append(change))
     persona = make_persona(bot, owner="U0OWNER")
     _click(bot, ids.EDIT, persona.id, "U0STRANGER")
     _click(bot, ids.RETIRE, persona.id, "U0STRANGER")

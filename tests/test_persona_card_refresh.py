@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.personas import cards, ids
 from storage import personas as store
+from storage.db import unit_of_work
 from tests.harness import Bot, eventually
 from tests.persona_helpers import blocks_text, form_values, make_persona, q, view_of
 from tests.slack_fake import FakeSlack, payloads
@@ -92,9 +93,13 @@ def test_a_card_shared_in_a_channel_follows_changes_made_anywhere(bot: Bot, slac
 
     # governance marks it reviewed (the DM copy was deleted meanwhile: forgotten), then retires it
     slack.fail_next("chat.update", "message_not_found")  # the newest copy first: the DM one
-    bot.deps.subjects["persona"].mark_reviewed("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
-    bot.settle()  # the cards are refreshed by deps.live, paced; one refresh per change here
-    bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
+    with unit_of_work(bot.engine) as db:  # the review subject works in the caller's unit of work
+        bot.deps.subjects["persona"].mark_reviewed(db, team_id="T0001", subject_id=maya.id, user_id="U0OWNER",
+                                                   now=bot.deps.clock.now())
+    bot.settle()  # the cards follow after the commit
+    with unit_of_work(bot.engine) as db:
+        bot.deps.subjects["persona"].retire(db, team_id="T0001", subject_id=maya.id, by_user_id="U0OWNER",
+                                            now=bot.deps.clock.now())
     bot.settle()
     assert "is retired" in blocks_text(slack.messages[("C0TEAM", ts)]["blocks"])
     assert "is retired" not in blocks_text(slack.messages[dm_ts]["blocks"])
@@ -125,8 +130,10 @@ def test_the_card_at_the_end_of_the_conversation_follows_too(bot: Bot, slack: Fa
     dm.say("ok")
     [persona] = q(bot.engine, store.list_personas, team_id="T0001")
     [final] = [c for c in slack.calls_to("chat.postMessage") if "saved as a proto-persona" in c.args.get("text", "")]
-    bot.deps.subjects["persona"].retire("T0001", persona.id, "U0ANA", bot.deps.clock.now())
-    bot.settle()
+    with unit_of_work(bot.engine) as db:  # the review subject works in the caller's unit of work
+        bot.deps.subjects["persona"].retire(db, team_id="T0001", subject_id=persona.id, by_user_id="U0ANA",
+                                            now=bot.deps.clock.now())
+    bot.settle()  # the cards follow after the commit
     card = blocks_text(slack.messages[(final.response["channel"], final.response["ts"])]["blocks"])
     assert "is retired" in card and "saved as a proto-persona" in card, "the intro stays"
 
@@ -150,8 +157,10 @@ def test_the_card_sent_after_a_save_follows_without_its_saved_line(bot: Bot, sla
                                                   private_metadata=f'{{"id": {maya.id}, "v": 1}}'))
     [sent] = eventually(lambda: slack.calls_to("chat.postMessage"))
     assert "saved (version 2)" in blocks_text(sent.args["blocks"])
-    bot.deps.subjects["persona"].retire("T0001", maya.id, "U0OWNER", bot.deps.clock.now())
-    bot.settle()
+    with unit_of_work(bot.engine) as db:  # the review subject works in the caller's unit of work
+        bot.deps.subjects["persona"].retire(db, team_id="T0001", subject_id=maya.id, by_user_id="U0OWNER",
+                                            now=bot.deps.clock.now())
+    bot.settle()  # the cards follow after the commit
     card = blocks_text(slack.messages[(sent.response["channel"], sent.response["ts"])]["blocks"])
     assert "is retired" in card and "version 3" in card and "saved (version 2)" not in card
 

@@ -19,7 +19,7 @@ def _evidence(bot: Bot, persona_id: int) -> list:
 
 def test_a_message_becomes_evidence_once_with_its_permalink_and_author(bot: Bot, slack: FakeSlack) -> None:
     changes: list[SubjectChange] = []
-    bot.deps.on_change.append(changes.append)
+    bot.deps.on_change.append(lambda _db, change: changes.append(change))
     maya = make_persona(bot, owner="U0OWNER")
     make_persona(bot, owner="U0OWNER", name="Ben")
     bot.http.interactive(payloads.message_shortcut(

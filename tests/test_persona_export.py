@@ -32,6 +32,8 @@ def test_slash_export_uploads_markdown_and_json_to_the_dm(bot: Bot, slack: FakeS
     assert "<x>" not in markdown and "<img" not in markdown and "Proto-persona: hypothesis" in markdown
     assert "&lt;img src=x onerror=alert(1)&gt;" in markdown and "(javascript:" not in markdown
     assert "- Finish checkout fast" in markdown and "Fees hurt ([source](https://example.slack.com" in markdown
+    assert "**Owner:** u0owner" in markdown and "by u0c" in markdown, "people by name, not id"
+    assert "U0OWNER" not in markdown and "+00:00" not in markdown and "23 Nov 2026, " in markdown
     assert data["name"] == "Maya & Co <x>" and data["goals"] == ["Finish checkout fast"]
     assert [r["version"] for r in data["revisions"]] == [3, 2, 1] and data["evidence"][0]["author_id"] == "U0C"
     assert data["evidence"][1]["text"] == "<img src=x onerror=alert(1)>", "JSON keeps what was typed"

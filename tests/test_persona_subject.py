@@ -10,6 +10,7 @@ from bot.personas import form, ids
 from bot.review_subjects import SubjectChange
 from storage import persona_evidence
 from storage import personas as store
+from storage.db import unit_of_work
 from tests.harness import Bot, FakeClock
 from tests.persona_helpers import blocks_text, make_persona, q, view_of
 from tests.slack_fake import FakeSlack, payloads
@@ -44,26 +45,32 @@ def test_storage_versions_every_change_and_keeps_evidence_once(any_engine: Engin
 
 def test_review_subject_describes_reviews_reassigns_and_retires(bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
     changes: list[SubjectChange] = []
-    bot.deps.on_change.append(changes.append)
+    bot.deps.on_change.append(lambda _db, change: changes.append(change))
     subject = bot.deps.subjects["persona"]
     persona = make_persona(bot, owner="U0OWNER")
 
-    info = subject.describe("T0001", persona.id)
+    def in_uow(method, **kw):  # the protocol works in the caller's unit of work
+        with unit_of_work(bot.engine) as db:
+            return method(db, team_id="T0001", subject_id=persona.id, **kw)
+
+    info = in_uow(subject.describe)
     assert info is not None and info.title == "Maya" and info.owner_id == "U0OWNER" and info.active
     assert info.cadence_days == 90 and info.next_review_at == clock.now() + timedelta(days=90)
-    assert subject.describe("T0OTHER", persona.id) is None
-    assert subject.may_manage("T0001", persona.id, "U0OWNER")
-    assert not subject.may_manage("T0001", persona.id, "U0STRANGER")
+    with unit_of_work(bot.engine) as db:
+        assert subject.describe(db, team_id="T0OTHER", subject_id=persona.id) is None
+    assert in_uow(subject.may_manage, user_id="U0OWNER")
+    assert not in_uow(subject.may_manage, user_id="U0STRANGER")
 
     clock.advance(days=10)
-    due = subject.mark_reviewed("T0001", persona.id, "U0OWNER", clock.now())
+    due = in_uow(subject.mark_reviewed, user_id="U0OWNER", now=clock.now())
     assert due == clock.now() + timedelta(days=90)
     assert q(bot.engine, store.get_persona, team_id="T0001", persona_id=persona.id).last_reviewed_at == clock.now()
 
-    subject.reassign("T0001", persona.id, "U0NEW", "U0OWNER", clock.now())
-    assert subject.describe("T0001", persona.id).owner_id == "U0NEW"
-    subject.retire("T0001", persona.id, "U0NEW", clock.now())
-    assert not subject.describe("T0001", persona.id).active
+    in_uow(subject.reassign, new_owner_id="U0NEW", by_user_id="U0OWNER", now=clock.now())
+    assert in_uow(subject.describe).owner_id == "U0NEW"
+    in_uow(subject.retire, by_user_id="U0NEW", now=clock.now())
+    assert not in_uow(subject.describe).active
+    bot.settle()  # governance hears of each change once it is committed
     assert [c.change for c in changes] == ["created", "reassigned", "retired"]
     assert changes[1].detail == "U0NEW" and all(c.kind == "persona" for c in changes)
 
@@ -71,11 +78,13 @@ def test_review_subject_describes_reviews_reassigns_and_retires(bot: Bot, slack:
 def test_open_editor_gives_the_owner_the_form_and_others_a_clear_answer(bot: Bot, slack: FakeSlack) -> None:
     subject = bot.deps.subjects["persona"]
     persona = make_persona(bot, owner="U0OWNER")
-    subject.open_editor(bot.deps.client, "trigger-1", "T0001", persona.id, "U0OWNER")
+    subject.open_editor(bot.deps.client, trigger_id="trigger-1", team_id="T0001", subject_id=persona.id,
+                        user_id="U0OWNER")
     opened = view_of(slack.last("views.open").args)
     assert opened["callback_id"] == ids.FORM_MODAL
     assert form.metadata(opened) == {"id": persona.id, "v": 1}
-    subject.open_editor(bot.deps.client, "trigger-2", "T0001", persona.id, "U0STRANGER")
+    subject.open_editor(bot.deps.client, trigger_id="trigger-2", team_id="T0001", subject_id=persona.id,
+                        user_id="U0STRANGER")
     refused = view_of(slack.last("views.open").args)
     assert refused["callback_id"] != ids.FORM_MODAL and "Only the owner" in blocks_text(refused["blocks"])
 

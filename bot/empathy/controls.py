@@ -77,8 +77,7 @@ def handle_open_ballot(ack: Ack, ctx: RequestContext) -> None:
         ack()
         tell(ctx, t(ctx, "session_over") if not is_live(session) else ctx.deps.prompts.part(BALLOT, "not_open"))
         return
-    store.join(ctx.db, team_id=session.team_id, session_id=session.id, user_id=ctx.user_id, now=ctx.now())
-    view = _ballot(ctx, session, 1)
+    view = _ballot(ctx, session, 1)  # read-only: a voter counts as a participant once they vote
     ack()
     ctx.later(open_modal, ctx, view)
 
@@ -113,6 +112,7 @@ def handle_ballot_submission(ack: Ack, ctx: RequestContext) -> None:
         ctx.db.rollback()
         ack(response_action="errors", errors={first: _ballot_error(ctx, session, votes, exc)})
         return
+    store.join(ctx.db, team_id=session.team_id, session_id=session.id, user_id=ctx.user_id, now=ctx.now())
     ack(response_action="update", view=ballot_view.build_saved(ctx.deps.prompts, spent=spent,
                                                                 votes=session.votes_per_person))
     ctx.later(board.refresh, ctx.deps, session.team_id, session.id)

@@ -1,171 +1,162 @@
 """The five one-click answers to a review, from a DM nudge, an escalation or App Home.
 
-Each is a compare-and-set on the review (a double click or a second admin gets a polite
-"already handled"), then the subject is changed through its `ReviewSubject`, and every place
-showing the review is updated: the DM nudge, the message clicked, the actor's Home.
+Each handler reads the review and its subject through `ctx.db`, settles the review with a
+compare-and-set (a double click or a second admin gets a polite "already handled"), changes the
+subject through its `ReviewSubject` in the same unit of work, and acks: the ack commits all of
+it. Only then, on `ctx.later`, is every place showing the review updated: the DM nudge, the
+message clicked, the Home tabs concerned.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_bolt import Ack
 
-from bot.deps import Deps
-from bot.governance import groups, ids, views
-from bot.governance.owners import OwnerDirectory
+from bot.governance import ids, views
+from bot.governance.outcomes import show_outcome
+from bot.governance.owners import owner_directory
+from bot.home.publish import publish
 from bot.private_reply import tell_user
+from bot.request_context import RequestContext
 from bot.review_subjects import ReviewSubject, SubjectInfo
 from storage import reviews as store
 from storage.models import Review
+from storage.states import OPEN_REVIEW_STATES, ReviewState
 
-log = logging.getLogger(__name__)
 ERRORS = "governance/errors"
-Refresh = Callable[[WebClient, str, str], None]
 
 
-class ReviewAction:
-    """What one click is about: the review, its subject, who clicked and where."""
+@dataclass
+class Clicked:
+    """What one click is about: the open review, its subject, and what the subject is now."""
 
-    def __init__(self, deps: Deps, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        self.deps, self.body, self.client, self.respond = deps, body, client, respond
-        self.action = body["actions"][0]
-        self.user_id = body["user"]["id"]
-        self.team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-        self.review: Review | None = None
-        self.subject: ReviewSubject | None = None
-        self.info: SubjectInfo | None = None
-
-    def review_id(self) -> int | None:
-        raw = (self.action.get("block_id") or "").removeprefix(ids.REVIEW_BLOCK_PREFIX)
-        raw = raw if raw.isdigit() else (self.action.get("value") or "").rpartition(":")[2]
-        return int(raw) if raw.isdigit() else None
-
-    def say(self, macro: str, **context: object) -> None:
-        tell_user(self.body, self.client, self.deps.prompts.part(ERRORS, macro, **context))
-
-    def load(self) -> bool:
-        """Find the review and check the clicker may act on it; answer them if not."""
-        review_id = self.review_id()
-        self.review = store.get_review(self.deps.engine, team_id=self.team_id, review_id=review_id) \
-            if review_id is not None else None
-        if self.review is None or self.review.state not in store.OPEN_STATES:
-            self.say("already_handled")
-            return False
-        self.subject = self.deps.subjects.get(self.review.subject_type)
-        self.info = self.subject.describe(self.team_id, self.review.subject_id) if self.subject else None
-        if self.info is None or not self.info.active:
-            store.transition(self.deps.engine, review_id=self.review.id, from_states=store.OPEN_STATES,
-                             to_state="cancelled", done_at=self.deps.clock.now())
-            self.say("gone")
-            return False
-        if not self.subject.may_manage(self.team_id, self.review.subject_id, self.user_id):
-            self.say("not_allowed", info=self.info)
-            return False
-        return True
-
-    def close(self, to_state: str, **values: object) -> bool:
-        assert self.review is not None
-        if store.transition(self.deps.engine, review_id=self.review.id, from_states=store.OPEN_STATES,
-                            to_state=to_state, **values):
-            return True
-        self.say("already_handled")
-        return False
-
-    def show_outcome(self, outcome: str) -> None:
-        """Replace the actions with the outcome on the DM nudge and on the message clicked."""
-        assert self.review is not None and self.info is not None
-        message = views.build_nudge_message(self.deps.prompts, self.review, self.info,
-                                            now=self.deps.clock.now(), outcome=outcome)
-        dm = (self.review.channel_id, self.review.message_ts)
-        grouped = groups.rebuild(self.deps, self.review, outcome=outcome) if groups.is_grouped(self.review) else None
-        places = {dm}
-        container = self.body.get("container") or {}
-        if container.get("type") == "message" and not container.get("is_ephemeral"):
-            places.add((container.get("channel_id"), container.get("message_ts")))
-        for channel, ts in places:
-            if channel and ts:
-                try:
-                    self.client.chat_update(channel=channel, ts=ts,
-                                            **(grouped if grouped is not None and (channel, ts) == dm else message))
-                except SlackApiError as exc:
-                    log.warning("could not update review message %s/%s: %s", channel, ts, exc.response.get("error"))
+    review: Review
+    subject: ReviewSubject
+    info: SubjectInfo
 
 
-def register_actions(app: App, deps: Deps, owners: OwnerDirectory, refresh_home: Refresh) -> None:
-    def handler(run: Callable[[ReviewAction], str | None]) -> Callable[..., None]:
-        def handle(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-            ack()
-            action = ReviewAction(deps, body, client, respond)
-            if not action.load():
-                return
-            outcome = run(action)
-            if outcome is not None:
-                action.show_outcome(outcome)
-            refresh_home(client, action.team_id, action.user_id)
-        return handle
+def review_id_of(ctx: RequestContext) -> int | None:
+    """Selects carry no value of ours: the block id (`review:<id>`) says which review, else the value."""
+    raw = str(ctx.action.get("block_id") or "").removeprefix(ids.REVIEW_BLOCK_PREFIX)
+    raw = raw if raw.isdigit() else ctx.value.rpartition(":")[2]
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
-    def still_accurate(a: ReviewAction) -> str | None:
-        now = deps.clock.now()
-        if not a.close("done", done_at=now):
-            return None
-        next_at = a.subject.mark_reviewed(a.team_id, a.review.subject_id, a.user_id, now)
-        store.schedule_next_cadence(deps.engine, team_id=a.team_id, subject_type=a.review.subject_type,
-                                    subject_id=a.review.subject_id, owner_id=a.info.owner_id, due_at=next_at,
-                                    now=now)
-        return views.build_outcome(deps.prompts, "reviewed", by=a.user_id, next=views.slack_date(next_at))
 
-    def update_now(a: ReviewAction) -> str | None:
-        a.subject.open_editor(a.client, a.body["trigger_id"], a.team_id, a.review.subject_id, a.user_id)
+def say(ctx: RequestContext, macro: str, **context: object) -> None:
+    """After the ack: an answer only the clicker sees."""
+    ctx.later(tell_user, ctx.body, ctx.client, ctx.deps.prompts.part(ERRORS, macro, **context))
+
+
+def load(ctx: RequestContext) -> Clicked | None:
+    """The open review clicked, if the clicker may act on it; otherwise they are told why."""
+    review_id = review_id_of(ctx)
+    review = store.get_review(ctx.db, team_id=ctx.team_id, review_id=review_id) if review_id is not None else None
+    if review is None or review.state not in OPEN_REVIEW_STATES:
+        say(ctx, "already_handled")
         return None
+    subject = ctx.deps.subjects.get(review.subject_type)
+    info = subject.describe(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id) if subject else None
+    if subject is None or info is None or not info.active:
+        store.close(ctx.db, review_id=review.id, to_state=ReviewState.CANCELLED, done_at=ctx.now())
+        say(ctx, "gone")
+        return None
+    if not subject.may_manage(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, user_id=ctx.user_id):
+        say(ctx, "not_allowed", info=info)
+        return None
+    return Clicked(review, subject, info)
 
-    def snooze(a: ReviewAction) -> str | None:
-        choice = ((a.action.get("selected_option") or {}).get("value") or "").partition(":")[0]
-        days = ids.SNOOZE_OPTIONS.get(choice)
-        if days is None:
-            return None
-        until = deps.clock.now() + timedelta(days=days)
-        if not a.close("snoozed", snoozed_until=until):
-            return None
-        a.review.state, a.review.snoozed_until = "snoozed", until
-        return views.build_outcome(deps.prompts, "snoozed", by=a.user_id,
-                                   until=views.slack_date(until, with_time=True))
 
-    def reassign(a: ReviewAction) -> str | None:
-        new_owner = a.action.get("selected_user") or ""
-        if new_owner == a.info.owner_id:
-            a.say("same_owner", user=new_owner)
-            return None
-        candidate = owners.lookup(a.team_id, new_owner) if new_owner else None
-        if candidate is None or candidate.gone or candidate.bot:
-            a.say("cannot_own", user=new_owner)
-            return None
-        previous = (a.review.channel_id, a.review.message_ts)
-        if not a.close("pending", owner_id=new_owner, snoozed_until=None, channel_id=None, message_ts=None):
-            return None
-        a.subject.reassign(a.team_id, a.review.subject_id, new_owner, a.user_id, deps.clock.now())
-        store.reassign_open_for_subject(deps.engine, team_id=a.team_id, subject_type=a.review.subject_type,
-                                        subject_id=a.review.subject_id, owner_id=new_owner)
-        a.review.channel_id, a.review.message_ts = previous
-        refresh_home(a.client, a.team_id, new_owner)
-        return views.build_outcome(deps.prompts, "reassigned", by=a.user_id, to=new_owner)
+def settle(ctx: RequestContext, clicked: Clicked, to_state: ReviewState, **values: object) -> bool:
+    if store.close(ctx.db, review_id=clicked.review.id, to_state=to_state, **values):
+        return True
+    say(ctx, "already_handled")
+    return False
 
-    def retire(a: ReviewAction) -> str | None:
-        now = deps.clock.now()
-        if not a.close("done", done_at=now):
-            return None
-        a.subject.retire(a.team_id, a.review.subject_id, a.user_id, now)
-        store.cancel_open_for_subject(deps.engine, team_id=a.team_id, subject_type=a.review.subject_type,
-                                      subject_id=a.review.subject_id, now=now)
-        return views.build_outcome(deps.prompts, "retired", by=a.user_id)
 
-    app.action(ids.STILL_ACCURATE)(handler(still_accurate))
-    app.action(ids.UPDATE_NOW)(handler(update_now))
-    app.action(ids.SNOOZE)(handler(snooze))
-    app.action(ids.REASSIGN)(handler(reassign))
-    app.action(ids.RETIRE)(handler(retire))
+def answer(ack: Ack, ctx: RequestContext, clicked: Clicked | None, outcome: str | None,
+           *, also_home: tuple[str, ...] = (), dm: tuple[str | None, str | None] | None = None) -> None:
+    """Ack (which commits), then show the outcome and refresh the Home tabs concerned."""
+    ack()
+    if clicked is not None and outcome is not None:
+        review = clicked.review
+        ctx.later(show_outcome, ctx.deps, ctx.client, review=review, info=clicked.info, outcome=outcome,
+                  clicked=ctx.body.get("container") or {}, dm=dm or (review.channel_id, review.message_ts))
+    for user_id in dict.fromkeys((ctx.user_id, *also_home)):
+        ctx.later(publish, ctx.deps, ctx.client, team_id=ctx.team_id, user_id=user_id)
+
+
+def handle_still_accurate(ack: Ack, ctx: RequestContext) -> None:
+    clicked = load(ctx)
+    outcome = None
+    if clicked is not None and settle(ctx, clicked, ReviewState.DONE, done_at=ctx.now()):
+        next_at = clicked.subject.mark_reviewed(ctx.db, team_id=ctx.team_id, subject_id=clicked.review.subject_id,
+                                                user_id=ctx.user_id, now=ctx.now())
+        outcome = views.build_outcome(ctx.deps.prompts, "reviewed", by=ctx.user_id, next=views.slack_date(next_at))
+    answer(ack, ctx, clicked, outcome)
+
+
+def handle_update_now(ack: Ack, ctx: RequestContext) -> None:
+    clicked = load(ctx)
+    answer(ack, ctx, clicked, None)
+    if clicked is not None:
+        ctx.later(clicked.subject.open_editor, ctx.client, trigger_id=ctx.trigger_id, team_id=ctx.team_id,
+                  subject_id=clicked.review.subject_id, user_id=ctx.user_id)
+
+
+def handle_snooze(ack: Ack, ctx: RequestContext) -> None:
+    days = ids.SNOOZE_OPTIONS.get(ctx.value.partition(":")[0])
+    clicked = load(ctx) if days is not None else None
+    outcome = None
+    if clicked is not None and days is not None:
+        until = ctx.now() + timedelta(days=days)
+        if settle(ctx, clicked, ReviewState.SNOOZED, snoozed_until=until):
+            outcome = views.build_outcome(ctx.deps.prompts, "snoozed", by=ctx.user_id,
+                                          until=views.slack_date(until, with_time=True))
+    answer(ack, ctx, clicked, outcome)
+
+
+def handle_reassign(ack: Ack, ctx: RequestContext) -> None:
+    clicked = load(ctx)
+    new_owner = str(ctx.action.get("selected_user") or "")
+    if clicked is None or not _may_own(ctx, clicked, new_owner):
+        answer(ack, ctx, None, None)
+        return
+    review = clicked.review
+    previous = (review.channel_id, review.message_ts)
+    if not settle(ctx, clicked, ReviewState.PENDING, owner_id=new_owner, snoozed_until=None, channel_id=None,
+                  message_ts=None):
+        answer(ack, ctx, None, None)
+        return
+    clicked.subject.reassign(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, new_owner_id=new_owner,
+                             by_user_id=ctx.user_id, now=ctx.now())
+    store.reassign_open_for_subject(ctx.db, team_id=ctx.team_id, subject_type=review.subject_type,
+                                    subject_id=review.subject_id, owner_id=new_owner)
+    answer(ack, ctx, clicked, views.build_outcome(ctx.deps.prompts, "reassigned", by=ctx.user_id, to=new_owner),
+           also_home=(new_owner,), dm=previous)  # the old DM shows where it went
+
+
+def _may_own(ctx: RequestContext, clicked: Clicked, new_owner: str) -> bool:
+    """A person still in the workspace (users.info, cached: the one Slack read before the ack)."""
+    if new_owner == clicked.info.owner_id:
+        say(ctx, "same_owner", user=new_owner)
+        return False
+    candidate = owner_directory(ctx.deps).lookup(ctx.team_id, new_owner) if new_owner else None
+    if candidate is None or candidate.gone or candidate.bot:
+        say(ctx, "cannot_own", user=new_owner)
+        return False
+    return True
+
+
+def handle_retire(ack: Ack, ctx: RequestContext) -> None:
+    clicked = load(ctx)
+    outcome = None
+    if clicked is not None and settle(ctx, clicked, ReviewState.DONE, done_at=ctx.now()):
+        review = clicked.review
+        clicked.subject.retire(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, by_user_id=ctx.user_id,
+                               now=ctx.now())
+        store.cancel_open_for_subject(ctx.db, team_id=ctx.team_id, subject_type=review.subject_type,
+                                      subject_id=review.subject_id, now=ctx.now())
+        outcome = views.build_outcome(ctx.deps.prompts, "retired", by=ctx.user_id)
+    answer(ack, ctx, clicked, outcome)

@@ -21,7 +21,9 @@ from bot.governance.owners import OwnerDirectory
 from prompts import SlackMarkup
 from storage import review_queries as queries
 from storage import reviews as store
+from storage.db import unit_of_work
 from storage.models import Review
+from storage.states import ReviewState
 
 log = logging.getLogger(__name__)
 DIGEST = "governance/digest"
@@ -82,28 +84,32 @@ class WeeklyDigest:
                            timezone=settings.default_timezone)
         if slot == self._scheduled_slot:
             return
-        for team_id in queries.teams_with_reviews(self.deps.engine):
-            store.schedule_review(self.deps.engine, team_id=team_id, subject_type=queries.DIGEST,
-                                  subject_id=0, owner_id="", reason="weekly", due_at=slot)
+        with unit_of_work(self.deps.engine) as db:
+            for team_id in queries.teams_with_reviews(db):
+                store.schedule_review(db, team_id=team_id, subject_type=queries.DIGEST, subject_id=0, owner_id="",
+                                      reason="weekly", due_at=slot)
         self._scheduled_slot = slot
 
     def deliver(self, row: Review, now: datetime) -> None:
         channel = self.deps.settings.governance_channel
-        if not channel or now - row.due_at > timedelta(days=7):
-            store.transition(self.deps.engine, review_id=row.id, from_states=(row.state,),
-                             to_state="cancelled", done_at=now)
-            return
-        held_since = row.sent_at if row.state == "sending" else None
-        if not store.claim_nudge(self.deps.engine, review_id=row.id, from_state=row.state, now=now,
-                                 held_since=held_since):
-            return
-        health = workspace_health(self.deps, self.owners, team_id=row.team_id, now=now)
+        with unit_of_work(self.deps.engine) as db:
+            if not channel or now - row.due_at > timedelta(days=7):
+                store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
+                                 done_at=now)
+                return
+            held_since = row.sent_at if row.state == ReviewState.SENDING else None
+            if not store.claim_nudge(db, review_id=row.id, from_state=row.state, now=now, held_since=held_since):
+                return
+        with unit_of_work(self.deps.engine) as db:
+            health = workspace_health(self.deps, db, self.owners, team_id=row.team_id, now=now)
         try:
-            posted = self.deps.client.chat_postMessage(channel=channel, **build_digest(self.deps, health))
+            posted = self.deps.client_for(row.team_id).chat_postMessage(channel=channel,
+                                                                        **build_digest(self.deps, health))
         except (SlackApiError, OSError) as exc:
             log.warning("weekly digest not posted in %s (%s); retrying in %s", channel, exc, RETRY)
-            store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to="pending",
-                          retry_at=now + RETRY)
+            with unit_of_work(self.deps.engine) as db:
+                store.release(db, review_id=row.id, claimed_at=now, back_to=ReviewState.PENDING, retry_at=now + RETRY)
             return
-        store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now, channel_id=posted["channel"],
-                             message_ts=posted["ts"], final_state="done")
+        with unit_of_work(self.deps.engine) as db:
+            store.finish_sending(db, review_id=row.id, claimed_at=now, channel_id=posted["channel"],
+                                 message_ts=posted["ts"], final_state=ReviewState.DONE)

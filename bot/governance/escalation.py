@@ -15,11 +15,14 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.deps import Deps
 from bot.governance import views
+from bot.governance.health import describe
 from bot.governance.nudges import LEASE
 from bot.review_subjects import SubjectInfo
 from storage import review_queries as queries
 from storage import reviews as store
+from storage.db import unit_of_work
 from storage.models import Review
+from storage.states import ReviewState
 
 log = logging.getLogger(__name__)
 ESCALATION = "governance/escalation"
@@ -32,7 +35,7 @@ def build_escalation(deps: Deps, row: Review, info: SubjectInfo, *, now: datetim
         return deps.prompts.part(ESCALATION, macro, **kw)
 
     due = views.slack_date(row.due_at)
-    if row.state == "unowned":
+    if row.state == ReviewState.UNOWNED:
         text = t("unowned", info=info, owner=row.owner_id, due=due)
     else:
         text = t("overdue", info=info, owner=row.owner_id, due=due, days=(now - row.due_at).days)
@@ -50,8 +53,9 @@ def escalate_overdue(deps: Deps) -> int:
     posted = 0
     seen: set[int] = set()
     while True:
-        rows = [r for r in queries.due_escalations(deps.engine, overdue_before=overdue_before,
-                                                   stale_before=now - LEASE, limit=BATCH) if r.id not in seen]
+        with unit_of_work(deps.engine) as db:
+            rows = [r for r in queries.due_escalations(db, overdue_before=overdue_before, stale_before=now - LEASE,
+                                                       limit=BATCH) if r.id not in seen]
         if not rows:
             return posted
         for row in rows:
@@ -63,32 +67,34 @@ def escalate_overdue(deps: Deps) -> int:
 
 
 def _escalate(deps: Deps, row: Review, channel: str, now: datetime) -> int:
-    subject = deps.subjects.get(row.subject_type)
-    info = subject.describe(row.team_id, row.subject_id) if subject else None
-    if info is None or not info.active:
-        store.transition(deps.engine, review_id=row.id, from_states=(row.state,), to_state="cancelled",
-                         done_at=now)
-        return 0
-    held_since = row.escalated_at if row.state == "escalating" else None
-    back_to = "unowned" if row.state == "unowned" else "sent"
-    if not store.claim_escalation(deps.engine, review_id=row.id, from_state=row.state, now=now,
-                                  held_since=held_since):
-        return 0
+    """Claim (committed at once), post, record; a failed post gives the claim back."""
+    with unit_of_work(deps.engine) as db:
+        info = describe(deps, db, row.subject_type, row.team_id, row.subject_id)
+        if info is None or not info.active:
+            store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
+                             done_at=now)
+            return 0
+        held_since = row.escalated_at if row.state == ReviewState.ESCALATING else None
+        if not store.claim_escalation(db, review_id=row.id, from_state=row.state, now=now, held_since=held_since):
+            return 0
+    back_to = ReviewState.UNOWNED if row.state == ReviewState.UNOWNED else ReviewState.SENT
+    finish = True
     try:
-        deps.client.chat_postMessage(channel=channel, **build_escalation(deps, row, info, now=now))
+        deps.client_for(row.team_id).chat_postMessage(channel=channel, **build_escalation(deps, row, info, now=now))
     except SlackApiError as exc:
         error = exc.response.get("error", "")
         if error in CHANNEL_GONE:
             log.warning("governance channel %s refuses posts (%s): invite the bot; review %s "
                         "marked escalated", channel, error, row.id)
-            store.finish_escalating(deps.engine, review_id=row.id, claimed_at=now)
         else:
             log.warning("escalation of review %s not posted (%s); retrying at the next sweep", row.id, error)
-            store.release_escalation(deps.engine, review_id=row.id, claimed_at=now, back_to=back_to)
-        return 0
+            finish = False
     except OSError as exc:
         log.warning("escalation of review %s not posted (%s); retrying at the next sweep", row.id, exc)
-        store.release_escalation(deps.engine, review_id=row.id, claimed_at=now, back_to=back_to)
-        return 0
-    store.finish_escalating(deps.engine, review_id=row.id, claimed_at=now)
-    return 1
+        finish = False
+    with unit_of_work(deps.engine) as db:
+        if finish:
+            store.finish_escalating(db, review_id=row.id, claimed_at=now)
+        else:
+            store.release_escalation(db, review_id=row.id, claimed_at=now, back_to=back_to)
+    return 1 if finish else 0

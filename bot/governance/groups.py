@@ -14,14 +14,17 @@ import json
 from datetime import datetime
 
 from slack_sdk.models.blocks import Block
+from sqlmodel import Session
 
 from bot import blocks
 from bot.deps import Deps
 from bot.governance import ids, views
+from bot.governance.health import describe
 from bot.review_subjects import SubjectInfo
 from prompts import Prompts
 from storage import review_queries as queries
 from storage.models import Review
+from storage.states import ReviewState
 
 NUDGE = views.NUDGE
 Item = tuple[Review, SubjectInfo | None]
@@ -34,16 +37,16 @@ def is_grouped(review: Review) -> bool:
 
 def settled_outcome(prompts: Prompts, review: Review, info: SubjectInfo | None, now: datetime) -> str | None:
     """The outcome line of an item that was handled earlier; None while it still asks for action."""
-    if info is None or review.state == "cancelled":
+    if info is None or review.state == ReviewState.CANCELLED:
         return views.build_outcome(prompts, "closed")
-    if review.state == "done":
+    if review.state == ReviewState.DONE:
         if not info.active:
             return views.build_outcome(prompts, "retired", by=review.owner_id)
         if info.next_review_at is not None:
             return views.build_outcome(prompts, "reviewed", by=review.owner_id,
                                        next=views.slack_date(info.next_review_at))
         return views.build_outcome(prompts, "updated", by=review.owner_id)
-    if review.state == "snoozed" and review.snoozed_until is not None and review.snoozed_until > now:
+    if review.state == ReviewState.SNOOZED and review.snoozed_until is not None and review.snoozed_until > now:
         return views.build_outcome(prompts, "snoozed", by=review.owner_id,
                                    until=views.slack_date(review.snoozed_until, with_time=True))
     return None
@@ -92,7 +95,7 @@ def _fits(candidate: list[Block]) -> bool:
     return len(json.dumps([b.to_dict() for b in candidate])) <= blocks.MESSAGE_CHARS
 
 
-def rebuild(deps: Deps, review: Review, *, outcome: str | None) -> dict | None:
+def rebuild(deps: Deps, db: Session, review: Review, *, outcome: str | None) -> dict | None:
     """The grouped DM that lists `review`, rebuilt from the database with `outcome` on that item.
 
     `review` is included even when its row no longer points at the DM (a reassigned review
@@ -100,13 +103,8 @@ def rebuild(deps: Deps, review: Review, *, outcome: str | None) -> dict | None:
     """
     if not (review.channel_id and review.message_ts):
         return None
-    rows = queries.reviews_on_message(deps.engine, channel_id=review.channel_id, message_ts=review.message_ts)
+    rows = queries.reviews_on_message(db, channel_id=review.channel_id, message_ts=review.message_ts)
     rows = sorted([*(r for r in rows if r.id != review.id), review], key=lambda r: r.id or 0)
-    items = [(row, _describe(deps, row)) for row in rows]
+    items = [(row, describe(deps, db, row.subject_type, row.team_id, row.subject_id)) for row in rows]
     return build_group_message(deps.prompts, items, now=deps.clock.now(),
                                outcomes={review.id: outcome} if outcome else None)
-
-
-def _describe(deps: Deps, review: Review) -> SubjectInfo | None:
-    subject = deps.subjects.get(review.subject_type)
-    return subject.describe(review.team_id, review.subject_id) if subject is not None else None

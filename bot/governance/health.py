@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.governance.owners import OwnerDirectory
@@ -31,16 +33,21 @@ class Health:
         return not (self.stale_total or self.unowned or self.warnings)
 
 
-def workspace_health(deps: Deps, owners: OwnerDirectory, *, team_id: str, now: datetime,
+OVERDUE_AFTER = timedelta(days=1)  # a review becomes "overdue" a day after it was due
+
+
+def workspace_health(deps: Deps, db: Session, owners: OwnerDirectory, *, team_id: str, now: datetime,
                      limit: int = 15) -> Health:
+    """Read in the caller's unit of work (after an ack or in a tick: `owners` may ask Slack)."""
     health = Health()
-    rows, health.stale_total = queries.team_reviews_due(deps.engine, team_id=team_id, now=now, limit=limit)
+    rows, health.stale_total = queries.team_reviews_overdue(db, team_id=team_id, due_before=now - OVERDUE_AFTER,
+                                                            limit=limit)
     for row in rows:
-        info = _describe(deps, row.subject_type, team_id, row.subject_id)
+        info = describe_active(deps, db, row.subject_type, team_id, row.subject_id)
         if info is not None:
             health.stale.append((row, info))
-    for kind, subject_id in queries.open_subjects(deps.engine, team_id=team_id):
-        info = _describe(deps, kind, team_id, subject_id)
+    for kind, subject_id in queries.open_subjects(db, team_id=team_id):
+        info = describe_active(deps, db, kind, team_id, subject_id)
         if info is None:
             continue
         health.counts[kind] = health.counts.get(kind, 0) + 1
@@ -63,7 +70,12 @@ def quality_warnings(deps: Deps, *, team_id: str, now: datetime) -> list[object]
         return []
 
 
-def _describe(deps: Deps, kind: str, team_id: str, subject_id: int) -> SubjectInfo | None:
+def describe(deps: Deps, db: Session, kind: str, team_id: str, subject_id: int) -> SubjectInfo | None:
+    """The subject of a review, through its kind's `ReviewSubject`; None when it is gone."""
     subject = deps.subjects.get(kind)
-    info = subject.describe(team_id, subject_id) if subject is not None else None
+    return subject.describe(db, team_id=team_id, subject_id=subject_id) if subject is not None else None
+
+
+def describe_active(deps: Deps, db: Session, kind: str, team_id: str, subject_id: int) -> SubjectInfo | None:
+    info = describe(deps, db, kind, team_id, subject_id)
     return info if info is not None and info.active else None

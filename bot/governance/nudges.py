@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.deps import Deps
 from bot.governance import groups, views
@@ -24,7 +25,9 @@ from bot.governance.owners import OwnerDirectory, WorkingHours
 from bot.review_subjects import SubjectInfo
 from storage import review_queries as queries
 from storage import reviews as store
+from storage.db import unit_of_work
 from storage.models import Review
+from storage.states import ReviewState
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
@@ -51,8 +54,9 @@ class NudgeSweep:
         seen: set[int] = set()
         sent = 0
         while True:
-            rows = [r for r in queries.due_nudges(self.deps.engine, now=now, stale_before=now - LEASE,
-                                                  limit=BATCH) if r.id not in seen]
+            with unit_of_work(self.deps.engine) as db:
+                rows = [r for r in queries.due_nudges(db, now=now, stale_before=now - LEASE, limit=BATCH)
+                        if r.id not in seen]
             if not rows:
                 return sent
             for row in rows:
@@ -64,16 +68,16 @@ class NudgeSweep:
                 except Exception:
                     log.exception("review %s could not be handled; the next sweep tries again", row.id)
 
-    def _check(self, row: Review, now: datetime) -> SubjectInfo | None:
+    def _check(self, db: Session, row: Review, now: datetime) -> SubjectInfo | None:
         """The subject of a due review, or None once the review was closed or left for later."""
         subject = self.deps.subjects.get(row.subject_type)
         if subject is None:
-            store.defer(self.deps.engine, review_id=row.id, state=row.state, until=now + timedelta(days=1))
+            store.defer(db, review_id=row.id, state=row.state, until=now + timedelta(days=1))
             return None
-        info = subject.describe(row.team_id, row.subject_id)
+        info = subject.describe(db, team_id=row.team_id, subject_id=row.subject_id)
         if info is None or not info.active or _superseded(row, info.next_review_at):
-            store.transition(self.deps.engine, review_id=row.id, from_states=(row.state,),
-                             to_state="cancelled", done_at=now)
+            store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
+                             done_at=now)
             return None
         return info
 
@@ -82,20 +86,22 @@ class NudgeSweep:
         if deliver is not None:
             deliver(row, now)
             return 0
-        info = self._check(row, now)
+        with unit_of_work(self.deps.engine) as db:
+            info = self._check(db, row, now)
+            if info is not None and info.owner_id != row.owner_id:
+                store.update_owner(db, review_id=row.id, owner_id=info.owner_id)
+                row.owner_id = info.owner_id
         if info is None:
             return 0
-        if info.owner_id != row.owner_id:
-            store.update_owner(self.deps.engine, review_id=row.id, owner_id=info.owner_id)
-            row.owner_id = info.owner_id
-        owner = self.owners.lookup(row.team_id, row.owner_id)
-        if owner.gone:
-            store.transition(self.deps.engine, review_id=row.id, from_states=(row.state,), to_state="unowned")
-            return 0
+        owner = self.owners.lookup(row.team_id, row.owner_id)  # users.info, cached: outside any transaction
         slot = self.hours.next_slot(now, owner.tz)
-        if row.state != "sending" and slot > now:
-            store.defer(self.deps.engine, review_id=row.id, state=row.state, until=slot)
-            return 0
+        with unit_of_work(self.deps.engine) as db:
+            if owner.gone:
+                store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.UNOWNED)
+                return 0
+            if row.state != ReviewState.SENDING and slot > now:
+                store.defer(db, review_id=row.id, state=row.state, until=slot)
+                return 0
         if groups.is_grouped(row):
             return self._handle_group(row, now, seen)
         claimed = self._claim(row, now)
@@ -106,31 +112,34 @@ class NudgeSweep:
 
     def _claim(self, row: Review, now: datetime) -> tuple[Review, str, datetime | None] | None:
         """Compare-and-set claim of one review: (row, state to fall back to, claim taken over)."""
-        held_since = row.sent_at if row.state == "sending" else None
-        if not store.claim_nudge(self.deps.engine, review_id=row.id, from_state=row.state, now=now,
-                                 held_since=held_since):
-            return None
-        back_to = "snoozed" if row.state == "snoozed" else "pending"
-        row.state = "sending"
+        held_since = row.sent_at if row.state == ReviewState.SENDING else None
+        with unit_of_work(self.deps.engine) as db:
+            if not store.claim_nudge(db, review_id=row.id, from_state=row.state, now=now, held_since=held_since):
+                return None
+        back_to = ReviewState.SNOOZED if row.state == ReviewState.SNOOZED else ReviewState.PENDING
+        row.state = ReviewState.SENDING
         return row, back_to, held_since
 
     def _handle_group(self, row: Review, now: datetime, seen: set[int]) -> int:
         """One DM for all of an owner's due reviews of one manual trigger, claimed in one statement."""
-        rows = queries.due_group(self.deps.engine, team_id=row.team_id, owner_id=row.owner_id, reason=row.reason,
-                                 now=now, stale_before=now - LEASE, limit=GROUP_MAX)
-        candidates: dict[int, tuple[Review, SubjectInfo]] = {}
-        for candidate in rows:
-            seen.add(candidate.id)
-            info = self._check(candidate, now)
-            if info is not None and info.owner_id == candidate.owner_id:
-                candidates[candidate.id] = (candidate, info)  # others: closed, or handled for their new owner
-        won = store.claim_group(self.deps.engine, review_ids=list(candidates), now=now, stale_before=now - LEASE)
+        with unit_of_work(self.deps.engine) as db:
+            rows = queries.due_group(db, team_id=row.team_id, owner_id=row.owner_id, reason=row.reason, now=now,
+                                     stale_before=now - LEASE, limit=GROUP_MAX)
+            candidates: dict[int, tuple[Review, SubjectInfo]] = {}
+            for candidate in rows:
+                seen.add(candidate.id)
+                info = self._check(db, candidate, now)
+                if info is not None and info.owner_id == candidate.owner_id:
+                    candidates[candidate.id] = (candidate, info)  # others: closed, or handled for their new owner
+        with unit_of_work(self.deps.engine) as db:
+            won = store.claim_group(db, review_ids=list(candidates), now=now, stale_before=now - LEASE)
         claimed, items = [], []
         for review_id in sorted(won):
             review, info = candidates[review_id]
-            held_since = review.sent_at if review.state == "sending" else None
-            claimed.append((review, "snoozed" if review.state == "snoozed" else "pending", held_since))
-            review.state = "sending"
+            held_since = review.sent_at if review.state == ReviewState.SENDING else None
+            claimed.append((review, ReviewState.SNOOZED if review.state == ReviewState.SNOOZED
+                            else ReviewState.PENDING, held_since))
+            review.state = ReviewState.SENDING
             items.append((review, info))
         if not claimed:
             return 0
@@ -147,9 +156,10 @@ class NudgeSweep:
                 found = already_posted(client, owner_id=first.owner_id, review_ids=[r.id for r, _, _ in claimed],
                                        since=min(taken_over))
                 if found is not None:
-                    for row, _, _ in claimed:
-                        store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
-                                             channel_id=found[0], message_ts=found[1])
+                    with unit_of_work(self.deps.engine) as db:
+                        for row, _, _ in claimed:
+                            store.finish_sending(db, review_id=row.id, claimed_at=now, channel_id=found[0],
+                                                 message_ts=found[1])
                     return 0
             posted = client.chat_postMessage(channel=first.owner_id, **build())
         except SlackApiError as exc:
@@ -158,23 +168,26 @@ class NudgeSweep:
                 self.owners.forget(first.team_id, first.owner_id)
             else:
                 log.warning("nudge %s not sent (%s); retrying in %s", first.id, error, RETRY_AFTER_FAILURE)
-            for row, back_to, _ in claimed:
-                if error in UNREACHABLE:
-                    store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to="unowned",
-                                  retry_at=now)
-                else:
-                    store.release(self.deps.engine, review_id=row.id, claimed_at=now, back_to=back_to,
-                                  retry_at=now + RETRY_AFTER_FAILURE)
+            with unit_of_work(self.deps.engine) as db:
+                for row, back_to, _ in claimed:
+                    if error in UNREACHABLE:
+                        store.release(db, review_id=row.id, claimed_at=now, back_to=ReviewState.UNOWNED,
+                                      retry_at=now)
+                    else:
+                        store.release(db, review_id=row.id, claimed_at=now, back_to=back_to,
+                                      retry_at=now + RETRY_AFTER_FAILURE)
             return 0
         except OSError as exc:
             # No answer (a timeout): Slack may have posted it. Keep the claims; once the lease runs
             # out the sweep takes them over and looks in the DM before posting again.
             log.warning("nudge %s: no answer from Slack (%s); checking again after the lease", first.id, exc)
             return 0
-        for row, _, _ in claimed:
-            if not store.finish_sending(self.deps.engine, review_id=row.id, claimed_at=now,
-                                        channel_id=posted["channel"], message_ts=posted["ts"]):
-                log.warning("nudge %s was posted after its claim was lost; the outcome will update it", row.id)
+        with unit_of_work(self.deps.engine) as db:
+            lost = [row.id for row, _, _ in claimed
+                    if not store.finish_sending(db, review_id=row.id, claimed_at=now, channel_id=posted["channel"],
+                                                message_ts=posted["ts"])]
+        for review_id in lost:
+            log.warning("nudge %s was posted after its claim was lost; the outcome will update it", review_id)
         return 1
 
 

@@ -24,6 +24,7 @@ from bot.governance import ids
 from bot.review_subjects import SubjectInfo
 from prompts import Prompts, SlackMarkup
 from storage.models import Review
+from storage.states import ReviewState
 
 NUDGE = "governance/nudge"
 
@@ -98,9 +99,9 @@ def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: da
         return prompts.part(NUDGE, macro, **kw)
 
     notes = [t("due_line", due=slack_date(review.due_at), owner=info.owner_id)]
-    if review.state == "snoozed" and review.snoozed_until and review.snoozed_until > now:
+    if review.state == ReviewState.SNOOZED and review.snoozed_until and review.snoozed_until > now:
         notes.append(t("snoozed_line", until=slack_date(review.snoozed_until, with_time=True)))
-    if review.state in ("escalating", "escalated"):
+    if review.state in (ReviewState.ESCALATING, ReviewState.ESCALATED):
         notes.append(t("escalated_line"))
     items: list[Block] = [
         blocks.section(f"{t('heading', info=info)}\n{build_why(prompts, review, info)}" if why

@@ -23,7 +23,6 @@ HOME = "home/home"
 REVIEWS_PER_PAGE = 10
 ITEMS_SHOWN = 15
 SESSIONS_SHOWN = 8
-RUNNING = ("running", "paused", "voting")
 
 
 @dataclass
@@ -106,8 +105,8 @@ def build_sessions(prompts: Prompts, sessions: list[EmpathySession]) -> list[Blo
     items: list[Block] = [blocks.header(t("sessions_heading"))]
     if not sessions:
         return [*items, blocks.context(t("no_sessions"))]
-    running = [s for s in sessions if s.status in RUNNING]
-    recent = [s for s in sessions if s.status not in RUNNING]
+    running = [s for s in sessions if s.status.live]
+    recent = [s for s in sessions if not s.status.live]
     lines = [t("session_line", session=s, running=True) for s in running[:SESSIONS_SHOWN]]
     lines += [t("session_line", session=s, running=False) for s in recent[:SESSIONS_SHOWN]]
     items.append(blocks.section("\n".join(lines)))

@@ -7,11 +7,12 @@ CLI (`workshop-bot export persona NAME_OR_ID --format md|json`) prints one to st
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
 
+from bot.people import People, readable
 from bot.personas import fields
 from prompts import Prompts
 from storage import persona_evidence
@@ -43,15 +44,36 @@ def to_json(export: dict[str, Any]) -> str:
     return json.dumps(export, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_markdown(prompts: Prompts, export: dict[str, Any]) -> str:
-    """`&`, `<`, `>` are written as entities, which every Markdown viewer shows as typed; raw, a
-    typed `<b>` or `<img onerror=...>` would be read as HTML. Only http(s) sources become links."""
-    shown = {**export, "evidence": [{**e, "link": _md_url(e.get("permalink") or "")} for e in export["evidence"]]}
+def to_markdown(prompts: Prompts, export: dict[str, Any], people: People | None = None) -> str:
+    """For people: names (ids without Slack), dates in the reader's zone. `&`, `<`, `>` are
+    written as entities, which every Markdown viewer shows as typed; raw, a typed `<b>` or
+    `<img onerror=...>` would be read as HTML. Only http(s) sources become links."""
+    people = people or People({}, UTC)
+
+    def who(user_id: str | None) -> str:
+        return people.names.get(user_id or "") or user_id or ""
+
+    def when(value: str | None) -> str:
+        return readable(value, people.tz)
+
+    shown = {
+        **export, "owner": who(export["owner_id"]), "last_reviewed": when(export["last_reviewed_at"]),
+        "next_review": when(export["next_review_at"]),
+        "evidence": [{**e, "link": _md_url(e.get("permalink") or ""), "author": who(e.get("author_id")),
+                      "added": when(e["added_at"])} for e in export["evidence"]],
+        "revisions": [{**r, "editor": who(r["editor_id"]), "when": when(r["at"])} for r in export["revisions"]],
+    }
     return prompts.render(TEMPLATE, persona=shown) + "\n"
 
 
-def render(prompts: Prompts, export: dict[str, Any], fmt: str) -> str:
-    return to_json(export) if fmt == "json" else to_markdown(prompts, export)
+def render(prompts: Prompts, export: dict[str, Any], fmt: str, people: People | None = None) -> str:
+    return to_json(export) if fmt == "json" else to_markdown(prompts, export, people)
+
+
+def people_in(export: dict[str, Any]) -> set[str]:
+    """Everyone an export names, to look up before writing it for a person."""
+    return {export["owner_id"], *(e["author_id"] for e in export["evidence"] if e["author_id"]),
+            *(e["added_by"] for e in export["evidence"]), *(r["editor_id"] for r in export["revisions"])}
 
 
 def filename(persona: Persona, fmt: str) -> str:

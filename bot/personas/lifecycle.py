@@ -27,8 +27,9 @@ from sqlmodel import Session
 from bot import outbox
 from bot.deps import Deps
 from bot.request_context import RequestContext
-from bot.review_subjects import SubjectChange, announce_change
+from bot.review_subjects import SubjectChange, after_commit, announce_change
 from bot.unit_of_work import UnitOfWork
+from storage import outbox as outbox_store
 from storage import persona_evidence, reviews
 from storage import personas as store
 from storage.db import unit_of_work
@@ -56,6 +57,17 @@ def in_unit(uow: UnitOfWork, team_id: str) -> Work:
         uow.enqueue(team_id, [Outgoing(CHANGED, key=f"{CHANGED}:{uuid.uuid4().hex}", payload=payload,
                                        lane=f"persona:{payload['persona_id']}")])
     return Work(uow.db, follow)
+
+
+def in_session(deps: Deps, db: Session, team_id: str) -> Work:
+    """A unit of work known only by its session (governance's, through `PersonaSubject`): the
+    follow-up is an outbox row in it, sent once it commits."""
+    def follow(payload: dict[str, Any]) -> None:
+        rows = outbox_store.enqueue(db, team_id=team_id, now=deps.clock.now(), messages=[
+            Outgoing(CHANGED, key=f"{CHANGED}:{uuid.uuid4().hex}", payload=payload,
+                     lane=f"persona:{payload['persona_id']}")])
+        after_commit(db, deps.later, outbox.send_soon, deps, [(row_id, lane, team_id) for row_id, lane in rows])
+    return Work(db, follow)
 
 
 def in_request(ctx: RequestContext) -> Work:
@@ -195,20 +207,23 @@ def _then(work: Work, persona: Persona, now: datetime, *, schedule: bool, what: 
 
 
 def follow_up(deps: Deps, payload: dict[str, Any]) -> None:
-    """After the commit: schedule the next cadence review, then tell governance."""
+    """After the commit, in one unit of work: schedule the next cadence review (once per change),
+    then tell governance, whose reactions commit with it."""
     team_id, persona_id = str(payload["team_id"]), int(payload["persona_id"])
     with unit_of_work(deps.engine) as db:
         persona = store.get_persona(db, team_id=team_id, persona_id=persona_id)
-    if persona is None:
-        return
-    if payload.get("schedule") and persona.status == PersonaStatus.ACTIVE and persona.next_review_at is not None:
-        reviews.schedule_next_cadence(deps.engine, team_id=persona.team_id, subject_type=KIND, subject_id=persona.id,
-                                      owner_id=persona.owner_id, due_at=persona.next_review_at, now=deps.clock.now())
-    change = payload.get("change")
-    if change:
-        announce_change(deps.on_change, SubjectChange(
-            team_id=team_id, kind=KIND, subject_id=persona_id, change=str(change["what"]),
-            by_user_id=str(change["by"]), at=datetime.fromisoformat(change["at"]), detail=str(change["detail"])))
+        if persona is None:
+            return
+        if payload.get("schedule") and persona.status == PersonaStatus.ACTIVE and persona.next_review_at is not None:
+            reviews.schedule_next_cadence(db, team_id=persona.team_id, subject_type=KIND, subject_id=persona.id,
+                                          owner_id=persona.owner_id, due_at=persona.next_review_at,
+                                          now=deps.clock.now())
+        change = payload.get("change")
+        if change:
+            announce_change(db, deps.on_change, SubjectChange(
+                team_id=team_id, kind=KIND, subject_id=persona_id, change=str(change["what"]),
+                by_user_id=str(change["by"]), at=datetime.fromisoformat(change["at"]),
+                detail=str(change["detail"])))
 
 
 def send_changed(deps: Deps, _client: WebClient, delivery: outbox.Delivery) -> tuple[str, str] | None:

@@ -14,6 +14,7 @@ from slack_sdk.webhook import WebhookClient
 from bot import conversation, outbox
 from bot.commands import CommandCall
 from bot.deps import Deps
+from bot.people import look_up
 from bot.personas import capture, card_actions, cards, editing, export, flow, ids, lifecycle, refresh
 from bot.personas.subject import PersonaSubject
 from bot.request_context import RequestContext
@@ -96,10 +97,12 @@ def handle_export(call: CommandCall) -> None:
 
 
 def _upload(ctx: RequestContext, persona: Persona, data: dict[str, Any]) -> None:
+    people = look_up(ctx.client, {ctx.user_id, *export.people_in(data)}, viewer=ctx.user_id)
     channel = ctx.client.conversations_open(users=ctx.user_id)["channel"]["id"]
     ctx.client.files_upload_v2(
         channel=channel, initial_comment=t(ctx, "export_comment", name=persona.name),
-        file_uploads=[{"content": export.render(ctx.deps.prompts, data, fmt), "filename": export.filename(persona, fmt),
+        file_uploads=[{"content": export.render(ctx.deps.prompts, data, fmt, people),
+                       "filename": export.filename(persona, fmt),
                        "title": export.filename(persona, fmt)} for fmt in ("md", "json")])
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticSelectElement
 
 from bot import blocks
 from bot.personas import ids
-from prompts import Prompts
+from prompts import Prompts, SlackMarkup, mention
 from storage.models import Persona, PersonaRevision
 
 TEMPLATE = "personas/modals"
@@ -26,7 +27,7 @@ def build_history(prompts: Prompts, *, persona: Persona, revisions: Sequence[Per
     items: list[Any] = [blocks.section(t("history_intro", name=persona.name, version=persona.version))]
     for revision in list(revisions)[:HISTORY_LIMIT]:
         items.append(blocks.divider())
-        changes = [(key, _shown(change.get("from")), _shown(change.get("to")))
+        changes = [(key, _shown(key, change.get("from")), _shown(key, change.get("to")))
                    for key, change in sorted(revision.changes.items())]
         items.append(blocks.section(t("revision", revision=revision, changes=changes)))
     if len(revisions) > HISTORY_LIMIT:
@@ -34,9 +35,20 @@ def build_history(prompts: Prompts, *, persona: Persona, revisions: Sequence[Per
     return blocks.modal(callback_id=ids.HISTORY_MODAL, title=t("history_title"), blocks=items, close=t("close"))
 
 
-def _shown(value: Any) -> str:
+def _shown(key: str, value: Any) -> str:
+    """As people read it: owners as mentions, dates in the reader's own time zone (Slack's
+    date token), lists joined (the template escapes plain text)."""
     if value in (None, "", []):
         return "–"
+    if key == "owner_id":
+        return mention(str(value))
+    if isinstance(value, str) and key.endswith("_at"):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return SlackMarkup(f"<!date^{int(moment.timestamp())}^{{date_short}}|{moment:%Y-%m-%d}>")
     if isinstance(value, list):
         return "; ".join(str(item) for item in value)
     return str(value)

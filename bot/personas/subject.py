@@ -1,8 +1,10 @@
 """Personas as a review subject: what governance sees of them (`deps.subjects["persona"]`).
 
 Governance never imports the personas feature; it calls this through the ReviewSubject protocol,
-from outside any persona request, so each call reads or writes in a unit of work of its own.
-Every change goes through `lifecycle`, so revisions and announcements happen as for any edit.
+inside its own unit of work (a click's `ctx.db`), so the persona's new version, its revision
+and the review's transition commit together, at the ack. Every change goes through `lifecycle`,
+so revisions, the next cadence review (scheduled once, after the commit) and announcements
+happen as for any edit.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from sqlmodel import Session
 from bot import blocks
 from bot.deps import Deps
 from bot.personas import form, ids, lifecycle, refresh
-from bot.review_subjects import SubjectInfo
+from bot.review_subjects import SubjectInfo, after_commit
 from storage import personas as store
 from storage.db import unit_of_work
+from storage.models import Persona
 from storage.states import PersonaStatus
 
 
@@ -25,42 +28,54 @@ class PersonaSubject:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
-    def describe(self, team_id: str, subject_id: int) -> SubjectInfo | None:
-        with unit_of_work(self.deps.engine) as db:
-            persona = store.get_persona(db, team_id=team_id, persona_id=subject_id)
+    def describe(self, db: Session, *, team_id: str, subject_id: int) -> SubjectInfo | None:
+        persona = _persona(db, team_id, subject_id)
         if persona is None:
             return None
         return SubjectInfo(kind=lifecycle.KIND, subject_id=subject_id, title=persona.name,
                            owner_id=persona.owner_id, active=persona.status == PersonaStatus.ACTIVE,
                            cadence_days=persona.cadence_days, next_review_at=persona.next_review_at)
 
-    def may_manage(self, team_id: str, subject_id: int, user_id: str) -> bool:
-        with unit_of_work(self.deps.engine) as db:
-            persona = store.get_persona(db, team_id=team_id, persona_id=subject_id)
+    def may_manage(self, db: Session, *, team_id: str, subject_id: int, user_id: str) -> bool:
+        persona = _persona(db, team_id, subject_id)
         return persona is not None and lifecycle.may_manage(self.deps, persona, user_id)
 
-    def mark_reviewed(self, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
-        due = lifecycle.mark_reviewed(self.deps, team_id=team_id, persona_id=subject_id, user_id=user_id, now=now)
+    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
+        due = lifecycle.mark_reviewed(self.deps, self._work(db, team_id, subject_id), team_id=team_id,
+                                      persona_id=subject_id, user_id=user_id, now=now)
         if due is None:
             raise LookupError(f"persona {subject_id} not found")
-        refresh.follow(self.deps, team_id, subject_id)
         return due
 
-    def open_editor(self, client: WebClient, trigger_id: str, team_id: str, subject_id: int,
+    def open_editor(self, client: WebClient, *, trigger_id: str, team_id: str, subject_id: int,
                     user_id: str) -> None:
         with unit_of_work(self.deps.engine) as db:
             view = editor_view(self.deps, db, team_id, subject_id, user_id)
         client.views_open(trigger_id=trigger_id, view=view)
 
-    def reassign(self, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
+    def reassign(self, db: Session, *, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
                  now: datetime) -> None:
-        lifecycle.reassign(self.deps, team_id=team_id, persona_id=subject_id, new_owner_id=new_owner_id,
-                           user_id=by_user_id, now=now)
-        refresh.follow(self.deps, team_id, subject_id)
+        lifecycle.reassign(self.deps, self._work(db, team_id, subject_id), team_id=team_id, persona_id=subject_id,
+                           new_owner_id=new_owner_id, user_id=by_user_id, now=now)
 
-    def retire(self, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
-        lifecycle.retire(self.deps, team_id=team_id, persona_id=subject_id, user_id=by_user_id, now=now)
-        refresh.follow(self.deps, team_id, subject_id)
+    def retire(self, db: Session, *, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
+        lifecycle.retire(self.deps, self._work(db, team_id, subject_id), team_id=team_id, persona_id=subject_id,
+                         user_id=by_user_id, now=now)
+
+    def _work(self, db: Session, team_id: str, persona_id: int) -> lifecycle.Work:
+        """Governance's unit of work; posted cards follow once it commits."""
+        after_commit(db, self.deps.later, refresh.follow, self.deps, team_id, persona_id)
+        return lifecycle.in_session(self.deps, db, team_id)
+
+
+def _persona(db: Session, team_id: str, persona_id: int) -> Persona | None:
+    """From the unit of work when it holds the row already (describe, then act): kept in
+    `db.info` because the identity map alone holds rows only weakly."""
+    kept: dict[int, Persona] = db.info.setdefault("review_subject_personas", {})
+    row = kept.get(persona_id) or db.get(Persona, persona_id)
+    if row is not None:
+        kept[persona_id] = row
+    return row if row is not None and row.team_id == team_id else None
 
 
 def editor_view(deps: Deps, db: Session, team_id: str, persona_id: int, user_id: str,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.empathy.agenda import CANVASES
+from bot.people import readable
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
@@ -25,14 +26,6 @@ FORMATS = ("md", "json", "csv")
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def readable(value: datetime | None, tz: tzinfo) -> str:
-    """`5 Dec 2026, 14:03 CET`: what a person reads, in their zone."""
-    if value is None:
-        return ""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
-    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".rstrip()
 
 
 def build_export(

@@ -1,125 +1,72 @@
-"""Benchmark: 50 participants add notes and vote in a burst, through signed HTTP.
+"""Benchmark (issue #11, "500 people at once"): 20 sessions x 25 people clicking at the same moment.
 
-Run by hand: `python tests/bench/bench_empathy_burst.py` (pytest ignores tests/bench). The bot
-runs as in production (`workshop-bot run --http`: waitress, SQLite, the real clock, so board
-refreshes coalesce as they would live) in its own process, against the local fake Slack in this
-one. A bare Bolt app whose handlers only ack, on the same waitress server in its own process,
-answers the very same kinds of requests in the same run, for comparison.
-The fake Slack answers each Web API call after SLACK_LATENCY, and refuses a trigger_id older than
-3 seconds, as Slack does; the requests are sent by raw_burst (a load generator that does not
-queue behind itself).
-Prints: ack latency p50/p99 for both, CPU per request, chat.update calls per 100 notes, the most
-board updates in any one-second window, how long after the burst the board matched the database,
-and how many modals opened in time.
+    python -m tests.bench.bench_empathy_burst [--sessions 20] [--people 25] [--slack-ms 0 200]
+                                              [--database-url URL] [--profile FILE]
+
+pytest ignores tests/bench. The bot runs as in production (`workshop-bot run --http`: waitress,
+the real clock, so board refreshes coalesce and pace as they would live) in its own process,
+against the local fake Slack in this one; a bare Bolt app whose listeners only ack, on the same
+waitress server in its own process, answers the very same requests in the same run, just before
+the bot does (see burst_procs). Each Slack latency is a round with fresh bot and bare processes;
+a round plays five bursts, everyone at once each time:
+
+  join         Join on the board (block_actions carrying the board message)
+  add note     Add note -> views.open of the note modal (the trigger_id expires 3 s after the click)
+  note submit  the note modal's view_submission, three notes each, the view as the bot opened it
+  open ballot  Vote -> views.open of a ballot of every note (75 at the default scale)
+  ballot submit  the ballot's view_submission carrying its whole view (~110 KB at 75 notes)
+
+Per phase it prints ack latency p50/p99/max and the share over 3 s for both, CPU per request
+(process CPU delta / requests; the bot's includes the work after its acks), modals opened and
+refused as too late, the most chat.update calls on one board in a second, how long after the
+last ack every board matched the database, and RSS; then PASS/FAIL per target of the issue.
+All sessions are in one workspace unless `--teams N` spreads them (all boards of a workspace share
+one chat.update budget). A phase whose work after the acks never finishes stops its round.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import argparse
 import os
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from pathlib import Path
+from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from slack_bolt import App
-from slack_sdk import WebClient
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
-from bot.empathy import ballot_view, ids
-from bot.http_server import make_server
+from bot.empathy import ids
+from prompts import Prompts
 from storage.db import make_engine, upgrade
-from tests.bench import raw_burst
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, eventually
-from tests.slack_fake import FakeSlack, SlackHttpClient, payloads
-from tests.slack_fake import ids as slack_ids
-from tests.test_empathy_support import Workshop
+from storage.models import Note, Participant, Vote
+from tests.bench import burst_requests as reqs
+from tests.bench.burst_boards import expected_boards, updates_per_board, wait_in_sync
+from tests.bench.burst_figures import Phase, max_per_second, table, verdicts
+from tests.bench.burst_procs import LoadGenerator, cpu_seconds, free_port, rss_mb, spawn, stop
+from tests.bench.burst_rooms import Room
+from tests.harness import BOT_TOKEN, SIGNING_SECRET
+from tests.slack_fake import FakeSlack, SlackHttpClient
 
-ROOT = Path(__file__).resolve().parents[2]
-PEOPLE = [f"U0B{n:03d}" for n in range(50)]
-SLACK_LATENCY = 0.2  # seconds per Web API call during the bursts, as from a server to Slack
-Request = dict[str, Any]  # one interaction payload, sent signed as Slack would
-
-
-def note_requests(w: Workshop, person: str, n: int) -> list[Request]:
-    value = str(w.session_id)
-    click = payloads.block_actions(ids.ADD_NOTE, value=value, user=person, channel=w.channel, message_ts=w.board_ts)
-    form = {ids.NOTE_TEXT_BLOCK: {"value": f"first idea of {person}\nsecond idea of {person}"},
-            ids.QUADRANT_BLOCK: {"value": payloads.input_static_select("says")}}
-    submit = payloads.view_submission(ids.NOTE_MODAL, form, private_metadata=value, user=person,
-                                      view_id=f"VNOTE{n:03d}")
-    return [click, submit]
+VOTE_PHASE = 7  # classic canvas: intro, four sections, pains & gains, then the vote
+Build = Callable[[], list[list[dict[str, Any]]]]
 
 
-def vote_requests(w: Workshop, person: str, n: int, note_ids: list[int]) -> list[Request]:
-    value = str(w.session_id)
-    click = payloads.block_actions(ids.OPEN_BALLOT, value=value, user=person, channel=w.channel,
-                                   message_ts=w.board_ts)
-    picks = {note_ids[(n + k) % len(note_ids)]: c for k, c in enumerate((3, 1, 1))}
-    values = {f"{ids.VOTE_BLOCK_PREFIX}{note}": {"value": payloads.input_static_select(str(c))}
-              for note, c in picks.items()}
-    submit = payloads.view_submission(ids.BALLOT_MODAL, values, user=person, view_id=f"VBALLOT{n:03d}",
-                                      private_metadata=ballot_view.ballot_metadata(w.session_id, 1, 0))
-    return [click, submit]
+class Stuck(Exception):
+    """The bot never finished a phase's work: the round stops, the figures so far are printed."""
 
 
-def burst(url: str, per_person: list[list[Request]]) -> tuple[list[float], float]:
-    """Sent from a separate process, so the load generator competes with neither the bot nor
-    the fake Slack (which lives in this process) for a Python interpreter."""
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        return pool.apply(play_burst, (url, per_person))
-
-
-def play_burst(url: str, per_person: list[list[Request]]) -> tuple[list[float], float]:
-    """Everyone's requests signed first; then all people at once, each sending theirs in order
-    (see raw_burst). Returns every request's ack latency and the burst's wall time."""
-    for request in (r for requests in per_person for r in requests if "trigger_id" in r):
-        request["trigger_id"] = slack_ids.trigger_id()  # clicked now: the 3 s to open a modal start here
-    signed = [[raw_burst.signed_bytes(url, SIGNING_SECRET, r) for r in requests] for requests in per_person]
-    latencies, statuses, seconds = raw_burst.play(url, signed)
-    refused = [s for s in statuses if s != 200]
-    assert not refused, f"not acked: HTTP {refused}"
-    return latencies, seconds
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def serve_bare(port: int, api_url: str) -> None:
-    """The bare Bolt app: the same waitress server, listeners that only ack (run in its own process)."""
-    app = App(signing_secret=SIGNING_SECRET, client=WebClient(token=BOT_TOKEN, base_url=api_url),
-              token_verification_enabled=False)
-    for action in (ids.ADD_NOTE, ids.OPEN_BALLOT):
-        app.action(action)(lambda ack: ack())
-    for callback in (ids.NOTE_MODAL, ids.BALLOT_MODAL):
-        app.view(callback)(lambda ack: ack())
-    make_server(app, host="127.0.0.1", port=port, signing_secret=SIGNING_SECRET).run()
-
-
-def spawn(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """A server process (the bot, or the bare app), ready when /healthz answers."""
-    process = subprocess.Popen([sys.executable, *args], env={**os.environ, **env}, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError(f"{args} did not start")
+def until(check: Callable[[], bool], *, timeout: float) -> bool:
+    """Like `eventually`, polling the database ten times a second (not a hundred) during a burst;
+    False when `check` is still false after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 class RemoteBot:
@@ -130,101 +77,179 @@ class RemoteBot:
         self.engine = engine
 
 
-def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
-    """User + system CPU the process has used so far (Linux /proc; NaN elsewhere)."""
-    try:
-        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+class Round:
+    """One Slack latency: fresh bot and bare processes, fresh sessions, five bursts."""
 
+    def __init__(self, args: argparse.Namespace, slack: FakeSlack, engine: Engine, load: LoadGenerator,
+                 slack_ms: int) -> None:
+        self.args, self.slack, self.engine, self.load, self.slack_ms = args, slack, engine, load, slack_ms
+        self.prompts = Prompts(None)
+        self.phases: list[Phase] = []
+        self.rooms: list[Room] = []
+        self.people: dict[int, list[str]] = {}
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+    def run(self) -> list[Phase]:
+        bot_port, bare_port = free_port(), free_port()
+        env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+               "DATABASE_URL": self.args.database_url, "SLACK_API_URL": self.slack.base_url,
+               "LOG_LEVEL": "WARNING"}
+        bot_cmd = ["-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(bot_port)]
+        if self.args.profile:
+            bot_cmd = ["-m", "tests.bench.profiled_bot", f"{self.args.profile}.{self.slack_ms}ms", *bot_cmd[2:]]
+        self.bot = spawn(bot_cmd, env, bot_port)
+        self.bare = spawn(["-m", "tests.bench.burst_procs", "--bare", str(bare_port), self.slack.base_url],
+                          env, bare_port)
+        self.bot_url = f"http://127.0.0.1:{bot_port}/slack/events"
+        self.bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
+        try:
+            self._setup(RemoteBot(bot_port, self.engine))
+            self._play()
+        except Stuck as exc:
+            print(f"  {self.slack_ms} ms: round stopped, {exc}; `--profile FILE` and `kill -USR1 <bot pid>` print "
+                  "where the bot's threads wait", flush=True)
+        finally:
+            stop(self.bot)
+            stop(self.bare)
+        return self.phases
 
+    def _setup(self, bot: RemoteBot) -> None:
+        """Sessions started and in their first section, with Slack answering at once."""
+        self.slack.latency, self.slack.workspace.trigger_ttl = 0.0, None
+        tag = f"{self.slack_ms:03d}"
+        for s in range(self.args.sessions):
+            w = Room(bot, self.slack, team=f"T{tag}{s % self.args.teams:02d}", channel=f"C{tag}S{s:02d}",
+                     facilitator=f"UF{tag}{s:02d}").start(minutes=120)
+            self.rooms.append(w)
+            self.people[w.session_id] = [f"U{tag}{s:02d}P{p:03d}" for p in range(self.args.people)]
+        for w in self.rooms:
+            w.control(ids.NEXT_PHASE)
+        if not until(lambda: all(w.phase_index() == 1 for w in self.rooms), timeout=30):
+            raise Stuck("the sessions did not reach their first section")
+        self.load.burst(self.bare_url, [self._clicks(ids.JOIN)()[0]])  # Bolt's first request asks auth.test
+        self._in_sync()
+        self.slack.latency, self.slack.workspace.trigger_ttl = self.slack_ms / 1000, 3.0
 
-def max_per_second(times: list[float]) -> int:
-    times = sorted(times)
-    return max((sum(1 for u in times[i:] if u - t < 1.0) for i, t in enumerate(times)), default=0)
+    def _play(self) -> None:
+        total = self.args.sessions * self.args.people
+        self._phase("join", self._clicks(ids.JOIN), lambda: self._count(Participant) >= total)
+        self._phase("add note", self._clicks(ids.ADD_NOTE), lambda: self._opens_since() >= total, modals=True)
+        notes = self._views(ids.NOTE_MODAL)
+        self._phase("note submit", self._each(lambda w, p, n: reqs.note_submission(notes(w, n), user=p, team=w.team)),
+                    lambda: self._count(Note) >= total * reqs.NOTES_PER_PERSON)
+        self._to_vote()
+        self._phase("open ballot", self._clicks(ids.OPEN_BALLOT), lambda: self._opens_since() >= total, modals=True)
+        ballots = self._views(ids.BALLOT_MODAL)
+        self._phase("ballot submit", self._each(lambda w, p, n: reqs.ballot_submission(ballots(w, n), user=p,
+                                                                                        team=w.team, n=n)),
+                    lambda: self._count(Vote, Vote.count) >= total * sum(reqs.PICKS))
+
+    # -- one phase ---------------------------------------------------------------------------------
+    def _phase(self, name: str, build: Build, done: Callable[[], bool], *, modals: bool = False) -> None:
+        requests = build()
+        before = cpu_seconds(self.bare)
+        bare, _, _ = self.load.burst(self.bare_url, requests)
+        cpu_bare = cpu_seconds(self.bare) - before
+        self.mark = len(self.slack.calls)
+        before = cpu_seconds(self.bot)
+        bot, _, acked = self.load.burst(self.bot_url, requests)
+        finished = until(done, timeout=self.args.done_timeout)
+        sync = self._in_sync(since=self.mark, acked=acked) if finished else float("inf")
+        cpu_bot = cpu_seconds(self.bot) - before
+        opens = [c for c in self.slack.calls[self.mark:] if c.method == "views.open"]
+        updates = updates_per_board(self.slack, self.rooms, self.mark)
+        self.phases.append(Phase(
+            name, self.slack_ms, reqs.size_kb([r for person in requests for r in person]), bot, bare, cpu_bot,
+            cpu_bare, modals=len(bot) if modals else 0, opened=sum(1 for c in opens if c.response.get("ok")),
+            late=sum(1 for c in opens if c.response.get("error") == "expired_trigger_id"),
+            updates_per_s=max((max_per_second(t) for t in updates.values()), default=0), sync=sync,
+            rss_bot=rss_mb(self.bot), rss_bare=rss_mb(self.bare)))
+        if not finished:
+            raise Stuck(f"{name}: the bot's work after its acks was not done {self.args.done_timeout:.0f} s later")
+        print(f"  {self.slack_ms} ms {name}: done", flush=True)
+
+    def _in_sync(self, *, since: int | None = None, acked: float | None = None) -> float:
+        expected = expected_boards(self.engine, self.prompts, self.rooms)
+        return wait_in_sync(self.slack, self.rooms, expected, since=len(self.slack.calls) if since is None else since,
+                            acked=time.time() if acked is None else acked, timeout=self.args.sync_timeout)
+
+    def _to_vote(self) -> None:
+        """Every session to its vote; everyone has their invitation (people vote from it)."""
+        mark = len(self.slack.calls)
+        for phase in range(1, VOTE_PHASE):
+            for w in self.rooms:
+                w.control(ids.NEXT_PHASE, phase=phase)
+            if not until(lambda phase=phase: all(w.phase_index() == phase + 1 for w in self.rooms), timeout=30):
+                raise Stuck(f"the sessions did not leave phase {phase}")
+        total = self.args.sessions * self.args.people
+        if not until(lambda: sum(1 for c in self.slack.calls[mark:] if c.method == "chat.postEphemeral"
+                                 and ids.OPEN_BALLOT in str(c.args.get("blocks"))) >= total,
+                     timeout=self.args.done_timeout):
+            raise Stuck("the ballot invitations were not all sent")
+        self._in_sync()
+
+    # -- requests ----------------------------------------------------------------------------------
+    def _each(self, make: Callable[[Room, str, int], dict[str, Any]]) -> Build:
+        return lambda: [[make(w, person, n)] for w in self.rooms for n, person in enumerate(self.people[w.session_id])]
+
+    def _clicks(self, action_id: str) -> Build:
+        def build() -> list[list[dict[str, Any]]]:
+            boards = {w.session_id: w.board() for w in self.rooms}
+            return self._each(lambda w, p, _: reqs.click(action_id, session_id=w.session_id, user=p, team=w.team,
+                                                         channel=w.channel, board_ts=w.board_ts,
+                                                         board=boards[w.session_id]))()
+        return build
+
+    def _views(self, callback_id: str) -> Callable[[Room, int], dict[str, Any]]:
+        """The views the bot opened in the last phase, per session. For a modal Slack refused (too
+        late), the view the bot sent, with an id of its own: the person "submits" it anyway, so
+        every phase has the same number of requests."""
+        opened: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for n, call in enumerate(c for c in self.slack.calls[self.mark:] if c.method == "views.open"):
+            view = call.response.get("view") or {**call.args["view"], "id": f"VREFUSED{self.slack_ms}{n:04d}"}
+            if view["callback_id"] == callback_id:
+                opened[int(view["private_metadata"].split(":")[0])].append(view)
+        return lambda w, n: opened[w.session_id][n]
+
+    def _opens_since(self) -> int:
+        return sum(1 for c in self.slack.calls[self.mark:] if c.method == "views.open")
+
+    def _count(self, model: Any, column: Any = None) -> int:
+        ids_ = [w.session_id for w in self.rooms]
+        what = func.count() if column is None else func.coalesce(func.sum(column), 0)
+        with Session(self.engine) as db:
+            return int(db.exec(select(what).select_from(model).where(model.session_id.in_(ids_))).one())
 
 
 def main() -> None:
-    with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        engine = make_engine(url)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--people", type=int, default=25, help="per session")
+    parser.add_argument("--teams", type=int, default=1, help="workspaces the sessions are spread over (each has "
+                        "its own chat.update budget)")
+    parser.add_argument("--done-timeout", type=float, default=90.0, help="seconds to wait for a phase's work")
+    parser.add_argument("--slack-ms", type=int, nargs="+", default=[0, 200], help="Web API latency per call")
+    parser.add_argument("--database-url", default="", help="default: a SQLite file in a temporary directory")
+    parser.add_argument("--sync-timeout", type=float, default=60.0, help="seconds to wait for boards to match")
+    parser.add_argument("--profile", default="", help="cProfile the bot's threads into FILE.<ms>ms")
+    args = parser.parse_args()
+    phases: list[Phase] = []
+    with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp, LoadGenerator() as load:
+        args.database_url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        engine = make_engine(args.database_url)
         upgrade(engine)
-        bot_port, bare_port = free_port(), free_port()
-        env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": url,
-               "SLACK_API_URL": slack.base_url, "LOG_LEVEL": "WARNING"}
-        bot_process = spawn(["-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(bot_port)],
-                            env, bot_port)
-        bare_process = spawn([__file__, "--bare", str(bare_port), slack.base_url], env, bare_port)
-        bare_url = f"http://127.0.0.1:{bare_port}/slack/events"
-        bot_url = f"http://127.0.0.1:{bot_port}/slack/events"
-        try:
-            w = Workshop(RemoteBot(bot_port, engine), slack, channel="C0BENCH").start()  # type: ignore[arg-type]
-            w.control(ids.NEXT_PHASE)
-            eventually(lambda: w.phase_index() == 1)
-            burst(bare_url, [note_requests(w, PEOPLE[0], 99)[:1]])  # Bolt's first request asks auth.test
-            time.sleep(1.1)  # let the phase change's board refresh age out of the interval
-            slack.latency, slack.workspace.trigger_ttl = SLACK_LATENCY, 3.0
-            opens_before = len(slack.calls_to("views.open"))
-
-            cpu_bare = -cpu_seconds(bare_process)
-            notes_bare, _ = burst(bare_url, [note_requests(w, p, n) for n, p in enumerate(PEOPLE)])
-            cpu_bare += cpu_seconds(bare_process)
-            before = len(slack.calls_to("chat.update"))
-            cpu_bot = -cpu_seconds(bot_process)
-            notes_bot, seconds = burst(bot_url, [note_requests(w, p, n) for n, p in enumerate(PEOPLE)])
-            ended = time.time()  # the burst process has returned: every request was acked
-            eventually(lambda: len(w.notes()) == 100, timeout=10)
-            eventually(lambda: "*Says* (100)" in w.board_text(), timeout=5)
-            consistent_after = time.time() - ended
-            cpu_bot += cpu_seconds(bot_process)
-            time.sleep(1.5)
-            updates = [c.time for c in slack.calls_to("chat.update")[before:] if c.args.get("ts") == w.board_ts]
-
-            for phase in range(1, 7):
-                w.control(ids.NEXT_PHASE, phase=phase)
-                eventually(lambda phase=phase: w.phase_index() == phase + 1)
-            invited = lambda: sum(1 for c in slack.calls_to("chat.postEphemeral")  # noqa: E731
-                                  if ids.OPEN_BALLOT in str(c.args.get("blocks")))
-            eventually(lambda: invited() == 50, timeout=10)  # people vote from their invitation
-            time.sleep(1.1)
-            note_ids = [n.id for n in w.notes()]
-            cpu_bare -= cpu_seconds(bare_process)
-            votes_bare, _ = burst(bare_url, [vote_requests(w, p, n, note_ids) for n, p in enumerate(PEOPLE)])
-            cpu_bare += cpu_seconds(bare_process)
-            cpu_bot -= cpu_seconds(bot_process)
-            votes_bot, _ = burst(bot_url, [vote_requests(w, p, n, note_ids) for n, p in enumerate(PEOPLE)])
-            eventually(lambda: sum(w.votes().values()) == 250, timeout=10)
-            cpu_bot += cpu_seconds(bot_process)
-            eventually(lambda: len(slack.calls_to("views.open")) - opens_before == 100, timeout=10)
-            opens = slack.calls_to("views.open")[opens_before:]
-        finally:
-            for process in (bot_process, bare_process):
-                process.terminate()
-                process.wait(timeout=10)
-    ours, bare = notes_bot + votes_bot, notes_bare + votes_bare
-    print(f"requests: {len(ours)} to the bot, {len(bare)} to bare Bolt, all acked (HTTP 200); 50 people at once")
-    for label, bot_side, bare_side in (("all", ours, bare), ("notes", notes_bot, notes_bare),
-                                       ("votes", votes_bot, votes_bare)):
-        print(f"ack latency {label:5}  bot p50 {pct(bot_side, .5):6.1f} ms  p99 {pct(bot_side, .99):6.1f} ms   "
-              f"bare Bolt p50 {pct(bare_side, .5):6.1f} ms  p99 {pct(bare_side, .99):6.1f} ms   "
-              f"p50 ratio {statistics.median(bot_side) / statistics.median(bare_side):.2f}x")
-    print(f"CPU per request, the ack and all work after it: bot {cpu_bot / len(ours) * 1000:.1f} ms, "
-          f"bare Bolt {cpu_bare / len(bare) * 1000:.1f} ms")
-    print(f"notes burst: 100 notes in {seconds:.2f} s; chat.update calls on the board: {len(updates)} per 100 notes; "
-          f"at most {max_per_second(updates)} in any one second")
-    print(f"board matched the database {consistent_after:.2f} s after the last ack")
-    expired = sum(1 for call in opens if call.response.get("error") == "expired_trigger_id")
-    print(f"modals (Add note, ballot) opened: {sum(1 for call in opens if call.response.get('ok'))} of 100, "
-          f"{expired} too late (trigger_id older than 3 s); each Slack API call took {SLACK_LATENCY * 1000:.0f} ms")
+        started = time.monotonic()
+        for slack_ms in args.slack_ms:
+            print(f"round: Slack answers each Web API call in {slack_ms} ms", flush=True)
+            phases += Round(args, slack, engine, load, slack_ms).run()
+        block_kit_errors = list(slack.block_kit_errors)
+    people = args.sessions * args.people
+    print(f"\n{args.sessions} sessions x {args.people} people = {people} at once, in {args.teams} workspace(s); "
+          f"{args.database_url.split(':')[0]}; {os.cpu_count()} CPUs; run took {time.monotonic() - started:.0f} s")
+    print("\n".join(table(phases)))
+    print("\n".join(verdicts(phases)))
+    if block_kit_errors:
+        print(f"Block Kit errors from the fake Slack: {block_kit_errors[:3]}")
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--bare"]:
-        serve_bare(int(sys.argv[2]), sys.argv[3])
-    else:
-        main()
+    main()

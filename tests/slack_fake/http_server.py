@@ -28,6 +28,7 @@ class Call:
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    received: float = 0.0  # when the request reached the fake (before its latency), time.time()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -60,6 +61,7 @@ class LocalServer(ThreadingHTTPServer):
     """Threaded server on 127.0.0.1 (random port) handing every request to ``route``."""
 
     daemon_threads = True
+    request_queue_size = 1024  # Slack never refuses a connection: a burst of calls must not wait on SYN retries
 
     def __init__(self, route: Route) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

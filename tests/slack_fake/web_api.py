@@ -211,12 +211,13 @@ class FakeSlack(OAuthControls):
             args, is_json, bad_json = {}, True, True
         form_token = args.pop("token", None)
         token = bearer_token(headers.get("authorization")) or (None if is_json else form_token)
+        received = time.time()
         if self.latency:
             time.sleep(self.latency)
         with self._cond:
             status, extra, answer = self._oauth(args, headers.get("authorization")) \
                 if method == "oauth.v2.access" else self._answer(method, args, token, bad_json)
-            self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}"))
+            self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}", received))
         if self.granted_scopes is not None:  # None: a proxy that drops the header
             extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
         return status, extra, answer
