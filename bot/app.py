@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.empathy import listeners as empathy
 from bot.governance import listeners as governance
 from bot.home import listeners as home
+from bot.journeys import listeners as journeys
 from bot.live_messages import LiveMessages
 from bot.personas import listeners as personas
 from bot.request_context import request_middleware
@@ -26,7 +27,7 @@ from prompts import Prompts
 # Work after the ack: mostly waiting on Slack (a few hundred ms a call), so many threads are
 # cheap, and a burst of clicks (each opening a modal within its trigger_id's 3 s) needs them.
 AFTER_ACK_THREADS = 64
-FEATURES = (empathy, personas, governance, home)  # registration order: earlier features' listeners win
+FEATURES = (empathy, personas, journeys, governance, home)  # registration order: earlier features' listeners win
 
 
 def build_app(

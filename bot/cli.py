@@ -76,8 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=_db)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
-    export = commands.add_parser("export", help="print a session (Markdown, JSON or CSV) or a persona")
-    kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona}")
+    export = commands.add_parser("export", help="print a session (Markdown, JSON or CSV), a persona or a journey")
+    kinds = export.add_subparsers(dest="kind", required=True, metavar="{session,persona,journey}")
     session = kinds.add_parser("session", help="an empathy session, by the number shown on its board")
     session.add_argument("id", type=int, help="the session number")
     session.add_argument("--format", choices=["md", "json", "csv"], default="md", help="md (default), json or csv")
@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     persona.add_argument("--format", choices=["md", "json"], default="md", help="md (default) or json")
     persona.add_argument("--team", default=None, help="workspace id, when the database serves several")
     persona.set_defaults(handler=_export_persona)
+    journey = kinds.add_parser("journey", help="a journey map, by name or id")
+    journey.add_argument("name", help="the journey's name or id")
+    journey.add_argument("--format", choices=["md", "csv", "json"], default="md", help="md (default), csv or json")
+    journey.add_argument("--team", default=None, help="workspace id, when the database serves several")
+    journey.set_defaults(handler=_export_journey)
     return parser
 
 
@@ -185,6 +190,17 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 def _export_persona(settings: Settings, args: argparse.Namespace) -> int:
     from bot.personas.export import export_for_cli
+
+    text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
+    if error:
+        print(f"workshop-bot: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+def _export_journey(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.journeys.export import export_for_cli
 
     text, error = export_for_cli(settings, args.name, fmt=args.format, team_id=args.team)
     if error:

@@ -171,49 +171,6 @@ class PersonaCard(SQLModel, table=True):
     created_at: datetime
 
 
-class Journey(SQLModel, table=True):
-    __tablename__ = "journey"
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(index=True)
-    name: str
-    owner_id: str = Field(index=True)
-    cadence_days: int = 90
-    next_review_at: datetime | None = None
-    last_reviewed_at: datetime | None = None
-    status: str = "active"
-    created_at: datetime
-
-
-class Stage(SQLModel, table=True):
-    __tablename__ = "stage"
-    __table_args__ = (UniqueConstraint("journey_id", "position"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(index=True)
-    journey_id: int = Field(foreign_key="journey.id", index=True)
-    position: int
-    name: str
-
-
-class PersonaStage(SQLModel, table=True):
-    __tablename__ = "persona_stage"
-    __table_args__ = (UniqueConstraint("persona_id", "stage_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    team_id: str = Field(index=True)
-    persona_id: int = Field(foreign_key="persona.id", index=True)
-    stage_id: int = Field(foreign_key="stage.id", index=True)
-    goals: list[str] = _json_list()
-    actions: list[str] = _json_list()
-    touchpoints: list[str] = _json_list()
-    channels: list[str] = _json_list()
-    questions: list[str] = _json_list()
-    emotion: int = 0
-    pains: list[str] = _json_list()
-    opportunities: list[str] = _json_list()
-
-
 class Review(SQLModel, table=True):
     """A nudge to an owner; unique per (subject, reason, due_at) so nothing is nudged twice."""
 
@@ -297,3 +254,16 @@ class OutboxMessage(SQLModel, table=True):
     message_ts: str | None = None
     last_error: str = ""
     created_at: datetime
+
+
+# The journeys feature's tables live beside this module; importing them here keeps one metadata
+# (and `from storage.models import Journey` working).
+from storage.journey_models import (  # noqa: E402, F401
+    Journey,
+    JourneyCard,
+    JourneyLayer,
+    JourneyNoteLink,
+    JourneyRevision,
+    PersonaStage,
+    Stage,
+)

@@ -13,7 +13,7 @@ replicas, a tick racing the request that queued it) never both send one row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, or_, update
@@ -27,12 +27,14 @@ from storage.states import OutboxState
 @dataclass(frozen=True)
 class Outgoing:
     """One message to queue: `kind` names the sender, `key` makes queueing it idempotent,
-    `lane` keeps messages of one place (a thread) in order."""
+    `lane` keeps messages of one place (a thread) in order; `delay` holds it back, so the
+    changes of a burst that share its key are all in what it renders when it goes."""
 
     kind: str
     key: str
     payload: dict[str, Any]
     lane: str = ""
+    delay: timedelta = timedelta(0)
 
 
 def enqueue(db: Session, *, team_id: str, messages: list[Outgoing], now: datetime) -> list[tuple[int, str]]:
@@ -40,7 +42,7 @@ def enqueue(db: Session, *, team_id: str, messages: list[Outgoing], now: datetim
     already queued is skipped), so they can be sent right after the commit."""
     return insert_new(db, OutboxMessage, [
         {"team_id": team_id, "key": m.key, "kind": m.kind, "lane": m.lane, "payload": m.payload,
-         "state": OutboxState.PENDING, "due_at": now, "created_at": now, "attempts": 0, "last_error": ""}
+         "state": OutboxState.PENDING, "due_at": now + m.delay, "created_at": now, "attempts": 0, "last_error": ""}
         for m in messages], returning=(OutboxMessage.id, OutboxMessage.lane))
 
 

@@ -68,6 +68,33 @@ class PersonaKind(StrEnum):
     VALIDATED = "validated"  # backed by evidence
 
 
+class JourneyStatus(StrEnum):
+    ACTIVE = "active"
+    RETIRED = "retired"  # no longer reviewed or shown in lists
+
+
+class LayerKind(StrEnum):
+    """Who a journey layer speaks for: a persona, or a role-based segment ("buyer") when no
+    persona exists yet (shown as such, so nobody mistakes it for researched people)."""
+
+    PERSONA = "persona"
+    SEGMENT = "segment"
+
+
+class JourneyChange(StrEnum):
+    """What a journey revision records (its history)."""
+
+    CREATED = "created"
+    EDITED = "edited"
+    STAGE_ADDED = "stage_added"
+    STAGE_RENAMED = "stage_renamed"
+    STAGE_MOVED = "stage_moved"
+    STAGE_REMOVED = "stage_removed"
+    LAYER_ADDED = "layer_added"
+    LAYER_EDITED = "layer_edited"
+    NOTES_LINKED = "notes_linked"
+
+
 class StrEnumColumn(TypeDecorator[StrEnum]):
     """A string column that reads back as `enum_type`."""
 

@@ -1,0 +1,1 @@
+"""Journey maps with persona layers: create, edit stages, fill layers, compare, share, export."""

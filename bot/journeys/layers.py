@@ -1,0 +1,135 @@
+"""Filling one stage of a layer in a modal: pick who (a layered persona, another persona, or a
+new segment) and which stage, then the stage's fields; and the persona card's "Link to a journey".
+
+The picker's submission answers with the fill form (`response_action: update`), so it takes
+one click; the fill form saves every declared field before the ack.
+"""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack
+
+from bot.conversation import Invalid
+from bot.journeys import changes, fields, ids, lookup, modals
+from bot.modal_values import ModalValues
+from bot.request_context import RequestContext
+from storage import journey_layers as layers
+from storage import journeys as store
+from storage.journey_fields import LAYER_FIELDS
+from storage.models import Persona
+
+
+def handle_fill(ack: Ack, ctx: RequestContext) -> None:
+    journey = lookup.by_value(ctx)
+    prompts = ctx.deps.prompts
+    if journey is None:
+        view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone"))
+    else:
+        view = modals.build_pick(prompts, journey_map=layers.load_map(ctx.db, journey=journey),
+                                 personas=layers.active_personas(ctx.db, team_id=ctx.team_id))
+    ack()
+    ctx.later(lookup.open_modal, ctx, view)
+
+
+def handle_pick(ack: Ack, ctx: RequestContext) -> None:
+    prompts, form = ctx.deps.prompts, ModalValues(ctx.view)
+    journey = lookup.by_value(ctx, ctx.private_metadata)
+    if journey is None:
+        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        return
+    chosen, segment = form.selected(ids.LAYER_BLOCK) or "", " ".join(form.text(ids.SEGMENT_BLOCK).split())
+    stage_id = int(form.selected(ids.STAGE_BLOCK) or 0)
+    stage = next((s for s in store.list_stages(ctx.db, team_id=ctx.team_id, journey_id=journey.id)
+                  if s.id == stage_id), None)
+    if chosen == modals.NEW_SEGMENT and not segment:
+        ack(response_action="errors", errors={ids.SEGMENT_BLOCK: prompts.part(modals.MODALS, "error_segment")})
+        return
+    if stage is None:
+        ack(response_action="errors", errors={ids.STAGE_BLOCK: prompts.part(modals.MODALS, "stage_gone")})
+        return
+    kind, _, raw = chosen.partition(":")
+    if kind == "layer" and raw.isdigit():
+        layer = layers.get_layer(ctx.db, team_id=ctx.team_id, layer_id=int(raw))
+        name = layer_name(ctx, layer.persona_id, layer.segment) if layer else ""
+    else:
+        persona = ctx.db.get(Persona, int(raw)) if kind == "persona" and raw.isdigit() else None
+        persona_id = persona.id if persona is not None and persona.team_id == ctx.team_id else None
+        layer, new = layers.add_layer(ctx.db, journey=journey, persona_id=persona_id,
+                                      segment="" if persona_id else segment, by=ctx.user_id, now=ctx.now())
+        name = persona.name if persona_id and persona else segment
+        if new:
+            changes.changed(ctx, journey, detail="layer")
+    if layer is None or layer.journey_id != journey.id:
+        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        return
+    cell = layers.get_cell(ctx.db, layer_id=layer.id, stage_id=stage.id)
+    ack(response_action="update", view=modals.build_fill(prompts, journey=journey, layer_id=layer.id,
+                                                         layer_name=name, stage=stage, cell=cell))
+
+
+def layer_name(ctx: RequestContext, persona_id: int | None, segment: str) -> str:
+    persona = ctx.db.get(Persona, persona_id) if persona_id else None
+    return persona.name if persona is not None else segment
+
+
+def handle_fill_submission(ack: Ack, ctx: RequestContext) -> None:
+    prompts, form = ctx.deps.prompts, ModalValues(ctx.view)
+    try:
+        state = json.loads(ctx.private_metadata)
+        journey_id, layer_id, stage_id = int(state["j"]), int(state["l"]), int(state["s"])
+    except (ValueError, KeyError, TypeError):
+        ack()
+        return
+    texts = {f.key: form.text(f"{ids.FIELD_PREFIX}{f.key}") for f in LAYER_FIELDS}
+    errors: dict[str, str] = {}
+    for field in LAYER_FIELDS:
+        try:
+            fields.parse_answers({field.key: texts[field.key]})
+        except Invalid as problem:
+            errors[f"{ids.FIELD_PREFIX}{field.key}"] = prompts.part(fields.TEMPLATE, problem.macro, **problem.context)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    journey = lookup.by_value(ctx, str(journey_id))
+    layer = layers.get_layer(ctx.db, team_id=ctx.team_id, layer_id=layer_id)
+    stages = {s.id for s in store.list_stages(ctx.db, team_id=ctx.team_id, journey_id=journey_id)}
+    if journey is None or layer is None or layer.journey_id != journey_id or stage_id not in stages:
+        ack(response_action="errors", errors={f"{ids.FIELD_PREFIX}{LAYER_FIELDS[0].key}": prompts.part(
+            modals.MODALS, "stage_gone")})
+        return
+    if layers.save_cell(ctx.db, journey=journey, layer_id=layer_id, stage_id=stage_id,
+                        values=fields.parse_answers(texts), by=ctx.user_id, now=ctx.now()):
+        changes.changed(ctx, journey, detail="layer")
+    ack()
+
+
+# -- the persona card's "Link to a journey" (the personas feature puts the button) ---------------
+def handle_link_persona(ack: Ack, ctx: RequestContext) -> None:
+    """Button value: the persona id. Opens a journey picker."""
+    summaries, _ = store.list_summaries(ctx.db, team_id=ctx.team_id, limit=100)
+    view = modals.build_link_persona(ctx.deps.prompts, persona_id=int(ctx.value) if ctx.value.isdigit() else 0,
+                                     journeys=[(s.id, s.name) for s in summaries])
+    ack()
+    ctx.later(lookup.open_modal, ctx, view)
+
+
+def link_persona(ctx: RequestContext, *, journey_id: int, persona_id: int) -> bool:
+    """Layer a persona on a journey (the seam the persona conversation calls too); True when new."""
+    journey = lookup.by_value(ctx, str(journey_id))
+    persona = ctx.db.get(Persona, persona_id)
+    if journey is None or persona is None or persona.team_id != ctx.team_id:
+        return False
+    _, new = layers.add_layer(ctx.db, journey=journey, persona_id=persona_id, by=ctx.user_id, now=ctx.now())
+    if new:
+        changes.changed(ctx, journey, detail="layer")
+    return new
+
+
+def handle_link_persona_submission(ack: Ack, ctx: RequestContext) -> None:
+    chosen = ModalValues(ctx.view).selected(ids.JOURNEY_BLOCK) or ""
+    persona_id = ctx.private_metadata
+    if chosen.isdigit() and persona_id.isdigit():
+        link_persona(ctx, journey_id=int(chosen), persona_id=int(persona_id))
+    ack()

@@ -1,0 +1,51 @@
+"""The journeys feature's listeners, in one table: which Slack id goes to which handler."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import outbox
+from bot.deps import Deps
+from bot.journeys import card, create, export, ids, image, layers, listing, notes, stages
+
+ACTIONS = {
+    ids.NEW_FROM_HOME: create.handle_new,
+    ids.FILTER: card.handle_filter,
+    ids.DIFFER: card.handle_differ,
+    ids.EDIT_STAGES: stages.handle_edit,
+    ids.FILL: layers.handle_fill,
+    ids.LINK_PERSONA: layers.handle_link_persona,
+    ids.LINK_NOTES: notes.handle_link_notes,
+    **{action_id: export.handle_export for action_id in ids.EXPORTS},
+}
+VIEWS = {
+    ids.CREATE_MODAL: create.handle_create_submission,
+    ids.STAGES_MODAL: stages.handle_submission,
+    ids.STAGES_CONFIRM_MODAL: stages.handle_confirm,
+    ids.PICK_MODAL: layers.handle_pick,
+    ids.FILL_MODAL: layers.handle_fill_submission,
+    ids.LINK_PERSONA_MODAL: layers.handle_link_persona_submission,
+    ids.LINK_NOTES_PICK_MODAL: notes.handle_pick_journey,
+    ids.LINK_NOTES_MODAL: notes.handle_link_submission,
+}
+SHORTCUTS = {ids.NEW_SHORTCUT: create.handle_new}
+OUTBOX = {
+    card.CARD_KIND: outbox.Kind(card.send_card, refused=card.card_refused),
+    image.IMAGE_KIND: outbox.Kind(image.send_image),
+}
+
+
+def register(app: App, deps: Deps) -> None:
+    for action_id, handler in ACTIONS.items():
+        app.action(action_id)(handler)
+    for callback_id, handler in VIEWS.items():
+        app.view(callback_id)(handler)
+    for callback_id, handler in SHORTCUTS.items():
+        app.shortcut(callback_id)(handler)
+    help_text = "journeys/help"
+    deps.commands.add("/journey", "new", create.handle_new_command, summary=deps.prompts.part(help_text, "new"))
+    deps.commands.add("/journey", "list", listing.handle_list_command, usage="[PAGE]",
+                      summary=deps.prompts.part(help_text, "list"))
+    deps.commands.add("/journey", "show", card.handle_show_command, usage="NAME",
+                      summary=deps.prompts.part(help_text, "show"))
+    deps.outbox_senders.update(OUTBOX)
