@@ -8,7 +8,7 @@ have reached Slack (an earlier try got no clean answer), a sender that can look 
 carries its outbox id in message metadata, so a post that did land is recorded, not repeated.
 
 Messages of one lane (a session's thread) go out one after another, in the order they were
-queued; lanes go out side by side.
+queued, whichever commit queued them; lanes go out side by side.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ class Kind:
 
 def send_soon(deps: Deps, queued: Iterable[tuple[int, str, str]]) -> None:
     """After a commit: send its messages now, each lane on its own (lanes side by side)."""
-    for ids in _lanes(queued):
-        deps.later(send_rows, deps, ids)
+    for lane, ids in _lanes(queued):
+        deps.later(send_rows, deps, ids, lane)
 
 
 def send_due(deps: Deps) -> None:
@@ -80,29 +80,42 @@ def send_due(deps: Deps) -> None:
     now = deps.clock.now()
     with unit_of_work(deps.engine) as db:
         rows = store.due(db, now=now, stale_before=now - LEASE, limit=BATCH)
-    futures = [deps.executor.submit(send_rows, deps, ids) for ids in _lanes(rows)]
+    futures = [deps.executor.submit(send_rows, deps, ids, lane) for lane, ids in _lanes(rows)]
     wait(futures)
     for future in futures:
         if future.exception() is not None:
             log.error("sending the outbox failed", exc_info=future.exception())
 
 
-def _lanes(rows: Iterable[tuple[int, str, str]]) -> list[list[int]]:
+Lane = tuple[str, str] | None  # (team, lane), or None for a message on its own
+
+
+def _lanes(rows: Iterable[tuple[int, str, str]]) -> list[tuple[Lane, list[int]]]:
     lanes: dict[tuple[str, str], list[int]] = defaultdict(list)
-    singles: list[list[int]] = []
+    singles: list[tuple[Lane, list[int]]] = []
     for row_id, lane, team_id in rows:
         if lane:
             lanes[(team_id, lane)].append(row_id)
         else:
-            singles.append([row_id])
-    return [sorted(ids) for ids in lanes.values()] + singles
+            singles.append((None, [row_id]))
+    return [(lane, sorted(ids)) for lane, ids in lanes.items()] + singles
 
 
-def send_rows(deps: Deps, ids: list[int]) -> None:
-    """Send one lane in order; a message that must wait holds back the rest of its lane."""
+def send_rows(deps: Deps, ids: list[int], lane: Lane = None) -> None:
+    """Send one lane in order, then whatever later commits added to it meanwhile (their own
+    senders found the lane busy); a message that must wait holds back the rest of its lane."""
     for row_id in ids:
         if not send_one(deps, row_id):
             return
+    last = max(ids)
+    while lane is not None:
+        now = deps.clock.now()
+        with unit_of_work(deps.engine) as db:
+            following = store.next_in_lane(db, team_id=lane[0], lane=lane[1], after_id=last, now=now,
+                                           stale_before=now - LEASE)
+        if following is None or not send_one(deps, following):
+            return
+        last = following
 
 
 def send_one(deps: Deps, row_id: int) -> bool:

@@ -7,7 +7,9 @@
 Every move is a compare-and-set: `claim` only takes a pending row that is due (or a `sending`
 row whose claim is older than the lease: its process died mid-send), and only the holder of the
 claim (`claimed_at`, the fencing token) may record the outcome. So two senders (threads,
-replicas, a tick racing the request that queued it) never both send one row.
+replicas, a tick racing the request that queued it) never both send one row. A row of a lane is
+claimable only once every earlier row of its lane is sent or failed: a lane goes out in order even
+when its rows were queued by different commits and picked up by different senders.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, exists, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from storage.db import insert_new
@@ -73,7 +76,7 @@ def claim(db: Session, *, row_id: int, now: datetime, stale_before: datetime) ->
     someone else within the lease."""
     row = db.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, _claimable(now, stale_before))
+        .where(OutboxMessage.id == row_id, _claimable(now, stale_before), _first_of_lane())
         .values(state=OutboxState.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage.team_id, OutboxMessage.kind, OutboxMessage.payload, OutboxMessage.attempts,
                    OutboxMessage.created_at)
@@ -81,6 +84,25 @@ def claim(db: Session, *, row_id: int, now: datetime, stale_before: datetime) ->
     if row is None:
         return None
     return Claimed(row_id, row.team_id, row.kind, row.payload, row.attempts, now, row.created_at)
+
+
+def next_in_lane(db: Session, *, team_id: str, lane: str, after_id: int, now: datetime,
+                 stale_before: datetime) -> int | None:
+    """The next row of a lane to send after `after_id`, if one is due (queued by a later commit
+    while the lane's sender was busy)."""
+    return db.execute(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.team_id == team_id, OutboxMessage.lane == lane, OutboxMessage.id > after_id,
+               _claimable(now, stale_before), _first_of_lane())
+        .order_by(OutboxMessage.id).limit(1)
+    ).scalar()
+
+
+def _first_of_lane() -> Any:
+    earlier = aliased(OutboxMessage)
+    return or_(OutboxMessage.lane == "", ~exists().where(
+        earlier.team_id == OutboxMessage.team_id, earlier.lane == OutboxMessage.lane, earlier.id < OutboxMessage.id,
+        earlier.state.in_((OutboxState.PENDING, OutboxState.SENDING))))  # type: ignore[attr-defined]
 
 
 def _claimable(now: datetime, stale_before: datetime) -> Any:

@@ -83,3 +83,22 @@ def test_prompts_survive_500s_a_lost_answer_and_a_restart_and_post_once(
     with unit_of_work(any_engine) as db:
         assert not events.is_processed(db, event_id="Ev0SEEN")
     bot.close()
+
+
+def test_a_thread_keeps_its_order_across_commits_when_one_post_must_wait(bot: Bot, slack: FakeSlack,
+                                                                          clock: FakeClock) -> None:
+    """A prompt whose post met a 500 holds back the next one, queued by a later click."""
+    w = Workshop(bot, slack).start()
+    w.settle()
+    before = len(_thread_in_slack(w))
+
+    slack.break_next("chat.postMessage", status=500)
+    w.control(ids.NEXT_PHASE)  # Says: waits for its retry
+    w.settle()
+    w.control(ids.NEXT_PHASE)  # Thinks: queued by another commit, must not overtake Says
+    w.settle()
+    assert len(_thread_in_slack(w)) == before
+    clock.advance(seconds=6)
+    bot.tick()
+    thread = _thread_in_slack(w)[before:]
+    assert len(thread) == 2 and "*Says*" in thread[0] and "*Thinks*" in thread[1], thread
