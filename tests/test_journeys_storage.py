@@ -115,3 +115,23 @@ def test_notes_of_a_session_link_to_stages_under_its_persona(any_engine):
         found = layers.load_map(db, journey=store.get_journey(db, team_id=TEAM, journey_id=journey.id))
         [linked] = found.notes[stage.id]
         assert (linked.text, linked.persona_id, linked.session_id) == ("Fees", maya, session.id)
+
+
+def test_the_home_section_and_the_conversation_steps(any_engine):
+    """The seams other features call: Home's section and the conversation's questions."""
+    from bot.journeys import filling, home
+    from bot.journeys.fields import parse_emotion
+    from prompts import Prompts
+
+    with unit_of_work(any_engine) as db:
+        journey = make(db, stages=store.TEMPLATES["short"])
+        persona(db, "Maya")
+        section = home.build_section(Prompts(), db, team_id=TEAM, user_id="U0OWNER")
+        text = str([b.to_dict() for b in section])
+        assert "Checkout" in text and "no persona" in text and "1 persona is on no journey" in text
+        assert "journey_new_from_home" in text
+        stages = store.list_stages(db, team_id=TEAM, journey_id=journey.id)
+        steps = filling.steps(stages)
+        assert len(steps) == 5 * 8 and steps[5].key == f"{stages[0].id}:emotion"
+        assert steps[5].parse("-1 anxious", None) == parse_emotion("-1 anxious") == (-1, "anxious")
+        assert "Discover" in filling.question(Prompts(), stages[0], "pains")

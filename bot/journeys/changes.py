@@ -4,7 +4,6 @@ burst, and governance hears of it (to nudge the owners of the linked personas).
 
 from __future__ import annotations
 
-from bot.deps import Deps
 from bot.journeys import card, image
 from bot.request_context import RequestContext
 from bot.review_subjects import SubjectChange, announce_change
@@ -17,10 +16,5 @@ def changed(ctx: RequestContext, journey: Journey, change: str = "edited", detai
     """Call in the handler that changed `journey` (before the ack): all of it follows the commit."""
     ctx.enqueue(image.image_message(journey))
     ctx.later(card.refresh, ctx.deps, ctx.team_id, journey.id)
-    ctx.later(announce, ctx.deps, SubjectChange(ctx.team_id, KIND, int(journey.id), change, ctx.user_id,
-                                                ctx.now(), detail))
-
-
-def announce(deps: Deps, change: SubjectChange) -> None:
-    """Governance's seam: its listeners decide whom to nudge ("review together", once per burst)."""
-    announce_change(deps.on_change, change)
+    announce_change(ctx.db, ctx.deps.on_change, SubjectChange(ctx.team_id, KIND, int(journey.id), change,
+                                                              ctx.user_id, ctx.now(), detail))

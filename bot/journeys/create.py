@@ -6,11 +6,13 @@ from __future__ import annotations
 from slack_bolt import Ack
 
 from bot.commands import CommandCall
-from bot.journeys import fields, ids, lookup, modals
+from bot.journeys import fields, ids, lookup, modals, subject
 from bot.modal_values import ModalValues
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
+from bot.review_subjects import SubjectChange, announce_change
 from storage import journeys as store
+from storage import reviews
 
 
 def handle_new_command(call: CommandCall) -> None:
@@ -68,9 +70,13 @@ def handle_create_submission(ack: Ack, ctx: RequestContext) -> None:
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    store.create_journey(ctx.db, team_id=ctx.team_id, name=name, goal=goal, owner_id=owner,
+    journey = store.create_journey(ctx.db, team_id=ctx.team_id, name=name, goal=goal, owner_id=owner,
                                    cadence_days=cadence if cadence in modals.CADENCES else 90, stages=stages,
                                    created_by=ctx.user_id, now=ctx.now())
+    reviews.schedule_next_cadence(ctx.db, team_id=ctx.team_id, subject_type=subject.KIND, subject_id=journey.id,
+                                  owner_id=owner, due_at=journey.next_review_at, now=ctx.now())
+    announce_change(ctx.db, ctx.deps.on_change, SubjectChange(ctx.team_id, subject.KIND, journey.id, "created",
+                                                              ctx.user_id, ctx.now()))
     text = prompts.part(lookup.REPLIES, "created", name=name, stages=stages)
     ack()
     ctx.later(tell_user, ctx.body, ctx.client, text, channel=ctx.private_metadata, user=ctx.user_id)

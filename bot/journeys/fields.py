@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.conversation import Invalid
+from bot.conversation_flow import Invalid
 from prompts import Prompts
 from storage.journey_fields import EMOTION_MAX, EMOTION_MIN, LAYER_FIELDS, FieldKind
 from storage.journey_models import PersonaStage

@@ -11,7 +11,7 @@ import json
 
 from slack_bolt import Ack
 
-from bot.conversation import Invalid
+from bot.conversation_flow import Invalid
 from bot.journeys import changes, fields, ids, lookup, modals
 from bot.modal_values import ModalValues
 from bot.request_context import RequestContext

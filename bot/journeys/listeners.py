@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot import outbox
 from bot.deps import Deps
-from bot.journeys import card, create, export, ids, image, layers, listing, notes, stages
+from bot.journeys import card, create, export, ids, image, layers, listing, notes, stages, subject
 
 ACTIONS = {
     ids.NEW_FROM_HOME: create.handle_new,
@@ -49,3 +49,4 @@ def register(app: App, deps: Deps) -> None:
     deps.commands.add("/journey", "show", card.handle_show_command, usage="NAME",
                       summary=deps.prompts.part(help_text, "show"))
     deps.outbox_senders.update(OUTBOX)
+    deps.subjects[subject.KIND] = subject.JourneySubject(deps)
