@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-Spec = Any  # a type, a tuple of alternatives (None = null), a dict (object), a one-item list (array), Map, Text
+Spec = Any  # a type, a tuple of alternatives (None = null), a dict (object), a one-item list (array), Some, Map, Text
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,13 @@ class Text:
     """A string matching `pattern` (whole)."""
 
     pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Some:
+    """A non-empty array of `items` (Bolt reads `actions[0]`)."""
+
+    items: Spec
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Map:
 NullableStr = (str, None)
 ID = Text(re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"))  # U0ANA, T0001, C0WORKSHOP: never empty, no spaces
 COMMAND_NAME = Text(re.compile(r"/\S{1,64}"))
+URL = Text(re.compile(r"https?://[^\s/]+/\S*"))  # response_url: where the answer goes
 OPTION = {"value!": str}
 ELEMENT_STATE = {
     "type": str, "value": NullableStr, "selected_option": (OPTION, None), "selected_options": [OPTION],
@@ -77,20 +85,20 @@ INTERACTION = {
     "team!": {"id!": ID},  # null only for org-wide installs, which this app does not offer
     "channel": ({"id!": ID, "name": str}, None), "container": {"type": str, "message_ts": str, "channel_id": str,
                                                                 "view_id": str, "thread_ts": str},
-    "trigger_id": str, "response_url": str, "api_app_id": str, "token": str, "callback_id": str,
-    "message_ts": str, "response_urls": [{"response_url": str, "channel_id": str}], "state": (STATE, None),
+    "trigger_id": str, "response_url": URL, "api_app_id": str, "token": str, "callback_id": str,
+    "message_ts": str, "response_urls": [{"response_url": URL, "channel_id": str}], "state": (STATE, None),
     "actions": [ACTION],
 }
 INTERACTIONS = {
-    "block_actions": {**INTERACTION, "actions!": [ACTION]},
-    "view_submission": {**INTERACTION, "view!": {**VIEW, "callback_id!": str}},
+    "block_actions": {**INTERACTION, "actions!": Some(ACTION), "trigger_id!": str},
+    "view_submission": {**INTERACTION, "view!": {**VIEW, "callback_id!": str}, "trigger_id!": str},
     "view_closed": {**INTERACTION, "view!": {**VIEW, "callback_id!": str}},
-    "shortcut": {**INTERACTION, "callback_id!": str},
-    "message_action": {**INTERACTION, "callback_id!": str},
+    "shortcut": {**INTERACTION, "callback_id!": str, "trigger_id!": str},
+    "message_action": {**INTERACTION, "callback_id!": str, "trigger_id!": str},
     "block_suggestion": {**INTERACTION, "action_id!": str, "value": str},
 }
 COMMAND = {"command!": COMMAND_NAME, "text": str, "user_id!": ID, "team_id!": ID, "channel_id": ID,
-           "trigger_id": str, "response_url": str, "enterprise_id": NullableStr}
+           "trigger_id!": str, "response_url": URL, "enterprise_id": NullableStr}
 EVENT_CALLBACK = {**WHO_AND_WHERE, "type!": str, "team_id!": ID, "event_id": str, "event!": dict,
                   "is_ext_shared_channel": bool}
 OTHER = {  # Slack's own requests that carry no listener's work
@@ -131,7 +139,11 @@ def _check(value: Any, spec: Spec, path: str) -> str | None:
     if isinstance(spec, Text):
         if isinstance(value, str) and spec.pattern.fullmatch(value):
             return None
-        return f"{path} is not a well-formed id"
+        return f"{path} is not well formed"
+    if isinstance(spec, Some):
+        if not isinstance(value, list) or not value:
+            return f"{path} is not a non-empty array"
+        return _check(value, [spec.items], path)
     if isinstance(spec, Map):
         if not isinstance(value, dict):
             return f"{path} is not an object"
