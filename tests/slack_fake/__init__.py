@@ -1,13 +1,20 @@
-"""A real local fake of Slack for tests: Web API over HTTP, Socket Mode over WebSocket,
-Slack's request payloads, and a signing HTTP client for apps in HTTP mode.
+"""The local Slack the tests run against, now the shipped package `local_slack`.
 
-Tests point the real Bolt app at it by URL; nothing is mocked. See each module for why.
+Kept so `from tests.slack_fake import FakeSlack, payloads` and `tests.slack_fake.<module>` keep
+working: each module of `local_slack` is also importable under this name (the same module
+object, so ids and counters are shared).
 """
 
-from . import payloads
-from .http_server import Call
-from .signed_http import Response, SlackHttpClient, sign
-from .socket_mode import FakeSocketMode
-from .web_api import FakeSlack
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import local_slack
+from local_slack import Call, FakeSlack, FakeSocketMode, Response, SlackHttpClient, payloads, sign
+
+for _module in pkgutil.iter_modules(local_slack.__path__):
+    sys.modules[f"{__name__}.{_module.name}"] = importlib.import_module(f"local_slack.{_module.name}")
 
 __all__ = ["Call", "FakeSlack", "FakeSocketMode", "Response", "SlackHttpClient", "payloads", "sign"]

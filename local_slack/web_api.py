@@ -12,28 +12,25 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from . import block_kit
 from .http_server import Call, LocalServer, Reply
+from .web_controls import LANDED, Controls, Override
 from .web_methods import SlackError, Workspace
 from .web_oauth import OAuthControls
 from .wire import BadJson, bearer_token, decode_args
 
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.scheduleMessage"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
-Override = Callable[[dict[str, Any]], dict[str, Any]] | dict[str, Any]
 
-
-_LANDED: dict[str, Any] = {"landed": True}  # scripted: do the call, lose the answer
 
 class _HasUrl(Protocol):
     @property
     def url(self) -> str: ...
 
 
-class FakeSlack(OAuthControls):
+class FakeSlack(Controls, OAuthControls):
     """Slack's Web API on ``base_url`` with call recording and scripted failures."""
 
     def __init__(self) -> None:
@@ -120,72 +117,6 @@ class FakeSlack(OAuthControls):
         """Make ``apps.connections.open`` hand out ``socket_mode.url``."""
         self._socket_mode = socket_mode
 
-    # -- scripting ------------------------------------------------------------------------
-    def fail_next(self, method: str, error: str = "channel_not_found", times: int = 1) -> None:
-        with self._cond:
-            self._scripted.setdefault(method, []).extend([(200, {}, {"ok": False, "error": error})] * times)
-
-    def break_next(self, method: str, status: int = 500, times: int = 1) -> None:
-        """Answer ``method`` with HTTP ``status`` and no error code, as a failing proxy or Slack outage does."""
-        with self._cond:
-            self._scripted.setdefault(method, []).extend([(status, {}, {"ok": False})] * times)
-
-    def lose_answer_next(self, method: str, status: int = 500, times: int = 1) -> None:
-        """Do ``method`` (the message is posted), then answer HTTP ``status``: the bot never hears
-        that it landed, as when Slack or a proxy fails after the work is done."""
-        with self._cond:
-            self._scripted.setdefault(method, []).extend([(status, {}, _LANDED)] * times)
-
-    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
-        answer = (429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"})
-        with self._cond:
-            self._scripted.setdefault(method, []).extend([answer] * times)
-
-    def override(self, method: str, answer: Override) -> None:
-        """Answer ``method`` with ``answer`` (a dict, or a function of the args) from now on."""
-        with self._cond:
-            self._overrides[method] = answer
-
-    # -- assertions ------------------------------------------------------------------------
-    def calls_to(self, method: str) -> list[Call]:
-        with self._cond:
-            return [c for c in self.calls if c.method == method]
-
-    def last(self, method: str) -> Call:
-        calls = self.calls_to(method)
-        if not calls:
-            raise AssertionError(f"no call to {method}; seen: {self._seen()}")
-        return calls[-1]
-
-    def clear(self) -> None:
-        with self._cond:
-            self.calls.clear()
-            self.block_kit_errors.clear()
-            self.warnings.clear()
-
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """Block until ``count`` calls to ``method`` arrived (woken on each call)."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                calls = [c for c in self.calls if c.method == method]
-                if len(calls) >= count:
-                    return calls
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"expected {count} call(s) to {method}, got {len(calls)}; seen: {self._seen()}"
-                    )
-                self._cond.wait(min(remaining, 0.01))
-
-    def assert_no_block_kit_errors(self) -> None:
-        if self.block_kit_errors:
-            raise AssertionError("Block Kit errors:\n" + "\n".join(self.block_kit_errors))
-
-    def _seen(self) -> list[str]:
-        with self._cond:
-            return [c.method for c in self.calls]
-
     # -- request handling (server threads) -----------------------------------------------
     def _route(self, path: str, query: str, headers: dict[str, str], body: bytes) -> Reply:
         lower = {k.lower(): v for k, v in headers.items()}
@@ -228,7 +159,7 @@ class FakeSlack(OAuthControls):
         scripted = self._scripted.get(method)
         if scripted:
             status, headers, answer = scripted.pop(0)
-            if answer is _LANDED:
+            if answer is LANDED:
                 self._answer(method, args, token, bad_json)
                 return status, dict(headers), {"ok": False}
             return status, dict(headers), dict(answer)
