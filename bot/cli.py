@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError, drop_empty_environment, load_settings
 from bot.token_crypto import keep_tokens_out_of_logs
@@ -74,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="upgrade: apply pending migrations; reencrypt-tokens: rewrite stored Slack tokens "
                          "under the first key of TOKEN_ENCRYPTION_KEY (after rotating it)")
     db.set_defaults(handler=_db)
+    demo = commands.add_parser("demo", help="see the bot without Slack: play a short workshop on a local Slack "
+                                             "and write it as a web page (no tokens, no network)")
+    demo.add_argument("--out", type=Path, default=Path("demo/index.html"),
+                      help="where to write the page (default demo/index.html)")
+    demo.set_defaults(handler=_demo)
     doctor = commands.add_parser("doctor", help="check tokens, scopes, database and migrations")
     doctor.set_defaults(handler=_doctor)
     export = commands.add_parser("export", help="print a session (Markdown, JSON or CSV), a persona or a journey")
@@ -207,6 +213,21 @@ def _export_journey(settings: Settings, args: argparse.Namespace) -> int:
         print(f"workshop-bot: {error}", file=sys.stderr)
         return 1
     sys.stdout.write(text)
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo.run import run_demo
+    from bot.demo.stage import DemoError
+
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))  # the page is the output
+    print("workshop-bot: playing a short workshop on a local Slack (about half a minute)...", file=sys.stderr)
+    try:
+        page = run_demo(args.out, prompts_dir=settings.prompts_dir, default_timezone=settings.default_timezone)
+    except DemoError as exc:
+        print(f"workshop-bot: the demo stopped: {exc}", file=sys.stderr)
+        return 1
+    print(f"Open {page.resolve().as_uri()} in a browser to see the workshop as people saw it in Slack.")
     return 0
 
 

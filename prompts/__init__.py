@@ -64,6 +64,15 @@ def link(url: str, label: str) -> SlackMarkup:
     return SlackMarkup(f"<{safe_url}|{escape_slack(label)}>")
 
 
+def html_environment(custom_dir: Path | None = None) -> Environment:
+    """Templates of HTML pages (the demo's): HTML-escaped, with the same `PROMPTS_DIR` override."""
+    loaders = [FileSystemLoader(str(DEFAULT_DIR))]
+    if custom_dir is not None:
+        loaders.insert(0, FileSystemLoader(str(custom_dir)))
+    return Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, trim_blocks=True,
+                       lstrip_blocks=True, autoescape=True)
+
+
 class Prompts:
     """Renders templates by name, e.g. `prompts.render("help", command="/empathy")`."""
 
