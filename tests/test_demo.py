@@ -39,7 +39,8 @@ def test_the_demo_writes_the_whole_workshop_as_a_page_without_slack(tmp_path: Pa
     for seen in ("Empathy map: First-time buyer on mobile", "Wo ist meine Bestellung?",  # board, the team's words
                  "What we found", "Create proto-persona from this", "data:image/png;base64,",  # wrap-up and image
                  "Your votes", "Question 1 of 12", "is saved as a proto-persona",  # ballot, DM conversation
-                 "Proto-persona: hypothesis", "passed on to", "Time to review", "90-day review is due",
+                 "Proto-persona: hypothesis", "they'll see it tomorrow at 10:00 their time",
+                 "Time to review", "90-day review is due",
                  "My reviews due", "@Sam", "#cx-research"):
         assert seen in page, seen
     assert "Where is my order?" not in page

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
-from bot.personas import ids, lifecycle, modals, refresh
+from bot.personas import ids, lifecycle, modals, refresh, suggestion_reply
 from bot.personas.subject import editor_view
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
@@ -125,7 +125,7 @@ def handle_suggest_submit(ack: Ack, ctx: RequestContext) -> None:
     if events.mark_processed(ctx.db, event_id=f"persona_suggest:{view_id}", team_id=ctx.team_id, now=ctx.now()):
         lifecycle.suggest(ctx.deps, lifecycle.in_request(ctx), persona=persona, user_id=ctx.user_id,
                           text=text[:2000])  # the same suggestion submitted twice: sent once
-        dm(ctx, t(ctx, "suggestion_sent", name=persona.name, owner=persona.owner_id), f"persona_suggest:{view_id}")
+        suggestion_reply.queue(ctx, name=persona.name, owner_id=persona.owner_id, key=f"persona_suggest:{view_id}")
     ack()
 
 

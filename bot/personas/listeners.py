@@ -15,7 +15,7 @@ from bot import conversation, outbox
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.people import look_up
-from bot.personas import capture, card_actions, cards, editing, export, flow, ids, lifecycle, refresh
+from bot.personas import capture, card_actions, cards, editing, export, flow, ids, lifecycle, refresh, suggestion_reply
 from bot.personas.subject import PersonaSubject
 from bot.request_context import RequestContext
 from storage import events
@@ -144,6 +144,7 @@ COMMANDS = (  # (subcommand, handler, usage, help macro); `new` first: it leads 
 OUTBOX = {
     lifecycle.CHANGED: outbox.Kind(lifecycle.send_changed),
     refresh.CARD: outbox.Kind(refresh.send_card),
+    suggestion_reply.KIND: outbox.Kind(suggestion_reply.send),
 }
 
 
