@@ -31,6 +31,8 @@ workshop-bot needs Slack credentials to run. Missing: {missing}
    - SLACK_APP_TOKEN (xapp-...)   Basic Information -> App-Level Tokens (scope connections:write)
    - SLACK_SIGNING_SECRET         Basic Information -> Signing Secret (HTTP mode)
 3. Put them in the environment or in a .env file here, and run `workshop-bot run` again.
+
+To see what the bot does first, without Slack or tokens: `workshop-bot demo`.
 """
 
 

@@ -104,7 +104,16 @@ def _database_checks(settings: Settings) -> list[Check]:
         engine.dispose()
     return [
         Check("database", True, f"{engine.url.drivername} reachable"),
-        Check("migrations", current == head,
-              f"at {current}" if current == head
-              else f"at {current or 'no revision yet'}, code needs {head}: run `workshop-bot db upgrade`"),
+        _migrations(current, head),
     ]
+
+
+def _migrations(current: str | None, head: str | None) -> Check:
+    """An empty database is how every install starts, and `run` creates the tables: not a failure."""
+    if current == head:
+        return Check("migrations", True, f"at {current}")
+    if current is None:
+        return Check("migrations", True, f"empty database: `workshop-bot run` creates the tables (revision {head}), "
+                                         "or `workshop-bot db upgrade` now")
+    return Check("migrations", False, f"at {current}, code needs {head}: run `workshop-bot db upgrade` "
+                                      "(`workshop-bot run` also applies them when it starts)")
