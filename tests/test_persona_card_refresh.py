@@ -129,7 +129,8 @@ def test_the_card_at_the_end_of_the_conversation_follows_too(bot: Bot, slack: Fa
         dm.say("skip")
     dm.say("ok")
     [persona] = q(bot.engine, store.list_personas, team_id="T0001")
-    [final] = [c for c in slack.calls_to("chat.postMessage") if "saved as a proto-persona" in c.args.get("text", "")]
+    [final] = eventually(lambda: [c for c in slack.calls_to("chat.postMessage")
+                                  if "saved as a proto-persona" in c.args.get("text", "")])  # posted after the ack
     with unit_of_work(bot.engine) as db:  # the review subject works in the caller's unit of work
         bot.deps.subjects["persona"].retire(db, team_id="T0001", subject_id=persona.id, by_user_id="U0ANA",
                                             now=bot.deps.clock.now())
