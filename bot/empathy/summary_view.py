@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 
 from bot import blocks
 from bot.empathy import ids
-from bot.empathy.agenda import CANVASES
+from bot.empathy.agenda import areas_of
 from bot.render.empathy_canvas import CanvasSection
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -16,6 +16,7 @@ from storage.models import EmpathySession
 
 SUMMARY = "empathy/summary"
 TOP_PER_SECTION = 3
+GUESSES_FIRST = 5
 SUMMARY_NOTE_CHARS = 300
 
 
@@ -28,7 +29,7 @@ class Outcome:
 
 
 def by_section(session: EmpathySession, notes: list[VotedNote]) -> dict[str, list[VotedNote]]:
-    grouped: dict[str, list[VotedNote]] = {key: [] for key in CANVASES[session.canvas]}
+    grouped: dict[str, list[VotedNote]] = {key: [] for key in areas_of(session)}
     for note in notes:
         if note.quadrant in grouped:
             grouped[note.quadrant].append(note)
@@ -63,12 +64,19 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
         top = [(blocks.clip(n.text, chars), n.votes) for n in notes[:TOP_PER_SECTION]]
         out.append(blocks.section(t("section", name=name(key), count=len(notes), notes=top)
                                   if notes else t("empty_section", name=name(key))))
+    guesses = [(blocks.clip(n.text, chars), n.votes) for n in outcome.notes if n.guess][:GUESSES_FIRST]
+    if guesses:
+        out.append(blocks.section(t("check_first", notes=guesses)))
+    heard = [n for n in outcome.notes if n.heard]
     if outcome.participants and not session.anonymous:
         out.append(blocks.context(t("participants", users=outcome.participants[:30],
                                     more=max(0, len(outcome.participants) - 30))))
-    out.append(blocks.context(t("hypothesis")))
+    out.append(blocks.context(t("hypothesis", heard=len(heard), guesses=sum(1 for n in outcome.notes if n.guess),
+                                total=len(outcome.notes))))
+    evidence = [blocks.button(t("evidence_button", count=len(heard)), ids.HEARD_TO_EVIDENCE, value=str(session.id))]
     out.append(blocks.actions(
         blocks.button(t("persona_button"), ids.PERSONA_FROM_SESSION, value=str(session.id), style="primary"),
+        *(evidence if heard else []),
         blocks.button(t("export_md"), ids.EXPORT, value=f"{session.id}:md"),
         blocks.button(t("export_json"), ids.EXPORT_JSON, value=f"{session.id}:json"),
         blocks.button(t("export_csv"), ids.EXPORT_CSV, value=f"{session.id}:csv"),

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from bot.empathy.agenda import CANVASES
+from bot.empathy.agenda import areas_of
 from bot.people import readable
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -42,7 +42,7 @@ def build_export(
         return {"id": user_id, "name": names.get(user_id) or user_id}
 
     sections = []
-    for key in CANVASES[session.canvas]:
+    for key in areas_of(session):
         section_notes = []
         for note in notes:
             if note.quadrant != key:
