@@ -4,6 +4,7 @@ form's success question."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -55,6 +56,14 @@ def test_the_facilitator_groups_duplicates_credit_stays_and_votes_pool(bot: Bot,
                                     if "Summary of" in c.args["text"]])
     text = texts_of(summary["blocks"])
     assert "Checkout is too slow  `4 votes`" in text and "Paying takes forever" not in text
+
+    uploads = len(slack.calls_to("files.completeUploadExternal"))
+    w.click(ids.EXPORT_JSON, "U0BEN", f"{w.session_id}:json")
+    [call] = slack.wait_for("files.completeUploadExternal", uploads + 1)[uploads:]
+    document = json.loads(slack.uploads[as_dict(call.args["files"])[0]["id"]])
+    [kept] = [n for s in document["sections"] for n in s["notes"] if n["text"] == "Checkout is too slow"]
+    assert kept["votes"] == 4 and kept["grouped"] == ["Paying takes forever", "It is slow to pay"]
+    assert [p["id"] for p in kept["credited"]] == ["U0ANA", "U0BEN", "U0CAROL"], "nothing lost in the export"
 
 
 def test_anyone_groups_when_allowed_and_an_anonymous_group_names_nobody(bot: Bot, slack: FakeSlack) -> None:

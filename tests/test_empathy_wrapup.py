@@ -236,7 +236,8 @@ def test_exports_name_people_date_things_in_the_readers_zone_and_come_as_csv(bot
     assert "**Started:** 23 Nov 2026, 10:00 CET" in markdown, "in the reader's zone, as people write dates"
     assert "U0BEN" not in markdown and "+00:00" not in markdown
     lines = table.splitlines()
-    assert lines[0] == "section,note,votes,author" and "Says,Where is my order?,4,u0ben" in lines
+    assert lines[0] == "section,note,votes,author,basis,heard_from,grouped"
+    assert "Says,Where is my order?,4,u0ben,,," in lines
 
 
 def test_a_private_channels_sessions_export_only_to_its_members(bot: Bot, slack: FakeSlack) -> None:

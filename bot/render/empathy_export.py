@@ -20,6 +20,7 @@ from bot.people import readable
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
+from storage.states import NoteBasis
 
 FORMATS = ("md", "json", "csv")
 
@@ -50,6 +51,14 @@ def build_export(
             entry: dict[str, Any] = {"text": note.text, "votes": note.votes}
             if not session.anonymous:
                 entry["author"] = person(note.author_id)
+            if note.basis != NoteBasis.UNMARKED:  # known or guessed, and where it was heard
+                entry["basis"] = note.basis.value
+                if note.heard_from:
+                    entry["heard_from"] = note.heard_from
+            if note.members:  # duplicates grouped into it in the Group phase: every author credited
+                entry["grouped"] = list(note.members)
+                if not session.anonymous:
+                    entry["credited"] = [person(a) for a in note.authors]
             section_notes.append(entry)
         sections.append({"key": key, "name": name(key), "notes": section_notes})
     people = [person(p) for p in participants]
@@ -82,15 +91,18 @@ def to_markdown(prompts: Prompts, export: dict[str, Any]) -> str:
 
 
 def to_csv(export: dict[str, Any]) -> str:
-    """One row per note (section, note, votes, author): for a spreadsheet."""
+    """One row per note (section, note, votes, author, heard or guessed, where, grouped duplicates):
+    for a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
     anonymous = export["session"]["anonymous"]
-    writer.writerow(["section", "note", "votes", *([] if anonymous else ["author"])])
+    writer.writerow(["section", "note", "votes", *([] if anonymous else ["author"]), "basis", "heard_from",
+                     "grouped"])
     for section in export["sections"]:
         for note in section["notes"]:
             writer.writerow([section["name"], note["text"], note["votes"],
-                             *([] if anonymous else [note["author"]["name"]])])
+                             *([] if anonymous else [note["author"]["name"]]), note.get("basis", ""),
+                             note.get("heard_from", ""), " | ".join(note.get("grouped", []))])
     return out.getvalue()
 
 
