@@ -4,13 +4,17 @@ form's success question."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+from PIL import Image
 from sqlmodel import Session, select
 
 from bot.empathy import ids
 from bot.empathy.agenda import MAX_MINUTES, MIN_MINUTES, SECTION_PHASES, PhaseKind, agenda_markdown, build_agenda
+from bot.empathy.summary_view import canvas_layout
+from bot.empathy.wrapup import outcome_at
 from storage.models import Evidence
 from tests.harness import Bot, eventually
 from tests.persona_helpers import make_persona
@@ -202,3 +206,22 @@ def test_every_length_fits_the_method() -> None:
                     assert 120 <= phase.seconds <= 300, (canvas, minutes, phase)
             if minutes >= 30:
                 assert PhaseKind.GROUP in kinds and plan[-1].seconds >= 300, (canvas, minutes)
+
+
+def test_the_updated_canvas_image_draws_think_and_feel_as_one_area(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start(canvas="updated")
+    w.to_phase("section")
+    w.add_notes("U0ANA", "Queue at the counter", quadrant="sees")
+    w.add_notes("U0ANA", "Afraid to pay twice", quadrant="pains")
+    w.to_phase("wrapup")
+    [call] = eventually(lambda: slack.calls_to("files.completeUploadExternal"))
+    png = slack.uploads[as_dict(call.args["files"])[0]["id"]]
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (1600, 150 + 2 * (460 + 16) + 16 + 530 + 16), "four outside sections, then the area"
+    with Session(bot.engine) as db:
+        outcome = outcome_at(db, w.row(), bot.clock.now())
+    outer, area = canvas_layout(bot.deps.prompts, outcome)
+    assert [s.name for s in outer] == ["Sees", "Says", "Does", "Hears"]
+    assert area is not None and area.name == "Think and feel"
+    assert [(s.name, s.notes) for s in area.sections] == [
+        ("Thoughts and feelings", []), ("Pains", [("Afraid to pay twice", 0)]), ("Gains", [])]

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import PhaseKind, of_session, phase_at, section_areas
-from bot.empathy.reveal_view import revealed_areas, votes_visible
+from bot.empathy.reveal_view import area_name, revealed_areas, votes_visible
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
@@ -65,7 +65,7 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
         return prompts.part(BOARD, macro, **kw)
 
     def name(key: str) -> str:
-        return prompts.part("empathy/phases", "name", key=key)
+        return area_name(prompts, state.session, key)
 
     session = state.session
     agenda = of_session(session)

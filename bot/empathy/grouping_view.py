@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import areas_of
+from bot.empathy.reveal_view import area_name
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
@@ -43,7 +44,7 @@ def build_grouping_modal(prompts: Prompts, *, session: EmpathySession, notes: li
                             private_metadata=str(session.id), blocks=head)
     groups = []
     for area in dict.fromkeys(n.quadrant for n in notes):
-        name = prompts.part("empathy/phases", "name", key=area)
+        name = area_name(prompts, session, area)
         groups.append(OptionGroup(label=blocks.clip(name, 75), options=[
             Option(value=str(n.id), text=blocks.clip(t("option", text=n.text, grouped=len(n.members)), OPTION_CHARS))
             for n in notes if n.quadrant == area]))

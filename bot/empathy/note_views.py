@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import areas_of
+from bot.empathy.reveal_view import area_name
 from bot.numbers import count, row_id
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -38,12 +39,8 @@ def _t(prompts: Prompts, macro: str, **kw: object) -> str:
     return prompts.part(NOTES, macro, **kw)
 
 
-def _name(prompts: Prompts, key: str) -> str:
-    return prompts.part("empathy/phases", "name", key=key)
-
-
 def build_add_note_modal(prompts: Prompts, *, session: EmpathySession, quadrant: str) -> dict:
-    options = [Option(value=key, text=_name(prompts, key)) for key in areas_of(session)]
+    options = [Option(value=key, text=area_name(prompts, session, key)) for key in areas_of(session)]
     initial = next((o for o in options if o.value == quadrant), options[0])
     return blocks.modal(
         callback_id=ids.NOTE_MODAL, title=_t(prompts, "add_title"), submit=_t(prompts, "add_submit"),
@@ -155,7 +152,7 @@ def build_notes_modal(
             action = "unhide" if note.hidden else "hide"
             menu.append(Option(value=f"{action}:{note.id}", text=_t(prompts, f"menu_{action}")))
         authors = [] if session.anonymous else list(note.authors or (note.author_id,))
-        text = _t(prompts, "note_line", section=_name(prompts, note.quadrant), votes=note.votes,
+        text = _t(prompts, "note_line", section=area_name(prompts, session, note.quadrant), votes=note.votes,
                   text=blocks.clip(note.text, LIST_TEXT_CHARS), authors=authors, hidden=note.hidden,
                   basis=note.basis.value, heard_from=note.heard_from,
                   members=[blocks.clip(m, 200) for m in note.members[:5]], more=max(0, len(note.members) - 5))

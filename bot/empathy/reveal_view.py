@@ -22,6 +22,14 @@ REVEAL_NOTES = 20
 REVEAL_NOTE_CHARS = 280
 
 
+def area_name(prompts: Prompts, session: EmpathySession, key: str) -> str:
+    """A note area's name; inside a phase of several areas (Gray's *Think and feel*) its own."""
+    for phase in of_session(session):
+        if key in phase.areas and len(phase.areas) > 1:
+            return prompts.part("empathy/phases", "inner_name", phase=phase.key, key=key)
+    return prompts.part("empathy/phases", "name", key=key)
+
+
 def revealed_areas(session: EmpathySession) -> set[str] | None:
     """The note areas whose notes anyone may read now; None: all of them."""
     agenda = of_session(session)
@@ -69,7 +77,7 @@ def build_reveal(prompts: Prompts, *, session: EmpathySession, phase: Phase,
         if not area_notes:
             continue
         shown = [blocks.clip(n.text, REVEAL_NOTE_CHARS) for n in area_notes[:REVEAL_NOTES]]
-        title = prompts.part("empathy/phases", "name", key=area) if len(phase.areas) > 1 else ""
+        title = area_name(prompts, session, area) if len(phase.areas) > 1 else ""
         out.append(blocks.section(blocks.clip(t("notes", title=title, notes=shown,
                                                 more=len(area_notes) - len(shown)), blocks.SECTION_TEXT)))
     return t("fallback", name=name, count=len(mine)), blocks.message_blocks(out)

@@ -8,8 +8,9 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 
 from bot import blocks
 from bot.empathy import ids
-from bot.empathy.agenda import areas_of
-from bot.render.empathy_canvas import CanvasSection
+from bot.empathy.agenda import PhaseKind, areas_of, of_session
+from bot.empathy.reveal_view import area_name
+from bot.render.empathy_canvas import CanvasArea, CanvasSection
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
@@ -52,7 +53,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
         return prompts.part(SUMMARY, macro, **kw)
 
     def name(key: str) -> str:
-        return prompts.part("empathy/phases", "name", key=key)
+        return area_name(prompts, outcome.session, key)
 
     session = outcome.session
     out = [
@@ -85,12 +86,26 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
     return blocks.message_blocks(out)
 
 
-def canvas_sections(prompts: Prompts, outcome: Outcome) -> list[CanvasSection]:
-    return [
-        CanvasSection(name=prompts.part("empathy/phases", "name", key=key),
-                      notes=[(n.text, n.votes) for n in notes])
-        for key, notes in by_section(outcome.session, outcome.notes).items()
-    ]
+def canvas_layout(prompts: Prompts, outcome: Outcome) -> tuple[list[CanvasSection], CanvasArea | None]:
+    """The canvas's sections in its order, and Gray's *Think and feel* area (a phase of several
+    note areas) drawn as one box holding its parts; None on the classic canvas."""
+    grouped = by_section(outcome.session, outcome.notes)
+
+    def section(key: str) -> CanvasSection:
+        return CanvasSection(name=area_name(prompts, outcome.session, key),
+                             notes=[(n.text, n.votes) for n in grouped.get(key, [])])
+
+    outer: list[CanvasSection] = []
+    area = None
+    for phase in of_session(outcome.session):
+        if phase.kind != PhaseKind.SECTION:
+            continue
+        if len(phase.areas) > 1:
+            area = CanvasArea(name=prompts.part("empathy/phases", "name", key=phase.key),
+                              sections=[section(key) for key in phase.areas])
+        else:
+            outer += [section(key) for key in phase.areas]
+    return outer, area
 
 
 def build_nothing_written(prompts: Prompts, session: EmpathySession) -> tuple[str, list[dict]]:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.empathy.agenda import areas_of
+from bot.empathy.reveal_view import area_name
 from bot.people import readable
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -37,7 +38,7 @@ def build_export(
     names = names or {}
 
     def name(key: str) -> str:
-        return prompts.part("empathy/phases", "name", key=key)
+        return area_name(prompts, session, key)
 
     def person(user_id: str) -> dict[str, str]:
         return {"id": user_id, "name": names.get(user_id) or user_id}
