@@ -160,6 +160,10 @@ def test_a_live_board_shows_notes_as_they_come_and_shares_nothing_twice(bot: Bot
     w.settle()
     assert "`2 votes`" in w.board_text(), "live: running totals, as before"
     assert not any("Here is" in t for t in w.thread_blocks()), "nothing to reveal: it was all on the board"
+    w.to_phase("wrapup")
+    [summary] = eventually(lambda: [c.args for c in slack.calls_to("chat.postMessage")
+                                    if "Summary of" in c.args["text"]])
+    assert "Success looks like:* The gift arrives on time" in texts_of(summary["blocks"])
 
 
 def test_the_updated_canvas_runs_in_grays_order_with_think_and_feel_holding_pains_and_gains(

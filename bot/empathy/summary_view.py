@@ -60,6 +60,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
         blocks.header(t("heading", subject=session.subject)),
         blocks.context(t("stats", notes=len(outcome.notes), participants=len(outcome.participants),
                          minutes=outcome.minutes, votes=sum(n.votes for n in outcome.notes))),
+        *([blocks.context(t("success", text=blocks.clip(session.success, 500)))] if session.success else []),
     ]
     for key, notes in by_section(session, outcome.notes).items():
         top = [(blocks.clip(n.text, chars), n.votes) for n in notes[:TOP_PER_SECTION]]

@@ -69,7 +69,8 @@ def build_export(
     minutes = round((end - session.created_at).total_seconds() / 60) if end else None
     return {
         "session": {
-            "id": session.id, "subject": session.subject, "goal": session.goal, "canvas": session.canvas,
+            "id": session.id, "subject": session.subject, "goal": session.goal, "success": session.success,
+            "canvas": session.canvas, "live_notes": session.live_notes,
             "status": session.status, "anonymous": session.anonymous, "channel": session.channel_id,
             "facilitator": person(session.facilitator_id), "votes_per_person": session.votes_per_person,
             "planned_minutes": session.duration_minutes, "actual_minutes": minutes,
