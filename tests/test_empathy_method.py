@@ -19,6 +19,7 @@ from storage.models import Evidence
 from tests.harness import Bot, eventually
 from tests.persona_helpers import make_persona
 from tests.slack_fake import FakeSlack, payloads
+from tests.sql_statements import RequestStatements
 from tests.test_empathy_support import Workshop, as_dict, texts_of
 
 
@@ -229,3 +230,28 @@ def test_the_updated_canvas_image_draws_think_and_feel_as_one_area(bot: Bot, sla
     assert area is not None and area.name == "Think and feel"
     assert [(s.name, s.notes) for s in area.sections] == [
         ("Thoughts and feelings", []), ("Pains", [("Afraid to pay twice", 0)]), ("Gains", [])]
+
+
+def test_sharing_a_closed_section_and_grouping_cost_five_statements_each(bot: Bot, slack: FakeSlack) -> None:
+    """Next phase reads the session, moves it, reads the notes it shares and queues two posts; a
+    grouping reads the session and the kept note, moves the notes, reads the fresh list."""
+    w = Workshop(bot, slack).start()
+    w.to_phase("section")
+    for person in range(30):
+        w.add_notes(f"U0P{person}", f"note {person}\nsecond {person}")
+    w.settle()
+    with RequestStatements(bot.engine) as share:
+        w.control(ids.NEXT_PHASE, phase=1)
+    eventually(lambda: any("Here is Says*: 60 notes from 30 people" in t for t in w.thread_blocks()))
+    w.to_phase("group")
+    notes = [n.id for n in w.notes()]
+    view = w.open_modal(ids.OPEN_GROUPING, w.facilitator)
+    values = {ids.KEEP_BLOCK: {"value": payloads.input_static_select(str(notes[0]))},
+              ids.MERGE_BLOCK: {"value": {"type": "multi_static_select", "selected_options": [
+                  {"text": {"type": "plain_text", "text": "n"}, "value": str(n)} for n in notes[1:4]]}}}
+    with RequestStatements(bot.engine) as grouping:
+        answer = bot.http.interactive(payloads.view_submission(
+            ids.GROUPING_MODAL, values, private_metadata=view["private_metadata"], user=w.facilitator,
+            view_id=view["id"]))
+    assert answer.json()["response_action"] == "update"
+    assert len(share) <= 5 and len(grouping) <= 5, (share.statements, grouping.statements)
