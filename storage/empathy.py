@@ -8,7 +8,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, func, select
 
 from storage.db import insert_new
-from storage.models import EmpathySession, Note, Participant, Vote
+from storage.models import EmpathySession, Note, Participant, Persona, Vote
 from storage.states import NoteVisibility, SessionStatus
 
 
@@ -27,8 +27,14 @@ def create_session(
     now: datetime,
     phase_ends_at: datetime,
     persona_id: int | None = None,
+    agenda: list[dict] | None = None,
+    live_notes: bool = False,
+    open_grouping: bool = False,
+    success: str = "",
 ) -> EmpathySession:
+    """`agenda` is the plan the session runs (the bot's agenda rows); without one it runs today's."""
     row = EmpathySession(
+        agenda=agenda or [], live_notes=live_notes, open_grouping=open_grouping, success=success,
         persona_id=persona_id, team_id=team_id, channel_id=channel_id, facilitator_id=facilitator_id,
         subject=subject, goal=goal, canvas=canvas, duration_minutes=duration_minutes, anonymous=anonymous,
         votes_per_person=votes_per_person, phase_started_at=now, phase_ends_at=phase_ends_at, created_at=now,
@@ -86,6 +92,15 @@ def delete_if_empty(db: Session, *, team_id: str, session_id: int) -> EmpathySes
     return row
 
 
+def persona_for_session(db: Session, *, team_id: str, session: EmpathySession) -> Persona | None:
+    """The persona a session is about: the one it started from, else the newest made from it."""
+    if session.persona_id is not None:
+        found = db.get(Persona, session.persona_id)
+        return found if found is not None and found.team_id == team_id else None
+    return db.exec(select(Persona).where(Persona.team_id == team_id, Persona.source_session_id == session.id)
+                   .order_by(Persona.created_at.desc(), Persona.id.desc())).first()  # type: ignore[attr-defined,union-attr]
+
+
 def has_notes(db: Session, *, session_id: int) -> bool:
     return db.exec(select(Note.id).where(Note.session_id == session_id).limit(1)).first() is not None
 
@@ -114,20 +129,25 @@ def list_recent_sessions(db: Session, *, team_id: str, limit: int = 10) -> list[
 
 
 def top_notes_by_quadrant(db: Session, *, team_id: str, session_id: int, per_quadrant: int = 5) -> dict[str, list[str]]:
-    """Visible notes per quadrant, most-voted first (ties: oldest first).
+    """Visible notes per quadrant, most-voted first (ties: oldest first); a group of merged
+    duplicates counts once, with its members' votes.
 
     What a session "found": the summary, the canvas image and the persona prefill all read it.
     """
     votes = func.coalesce(func.sum(Vote.count), 0)
     rows = db.exec(
-        select(Note.quadrant, Note.text, votes)
+        select(Note.id, Note.quadrant, Note.text, Note.merged_into_id, votes)
         .outerjoin(Vote, Vote.note_id == Note.id)
         .where(Note.team_id == team_id, Note.session_id == session_id, Note.visibility == NoteVisibility.VISIBLE)
-        .group_by(Note.id, Note.quadrant, Note.text, Note.created_at)
-        .order_by(votes.desc(), Note.created_at, Note.id)
+        .group_by(Note.id, Note.quadrant, Note.text, Note.merged_into_id, Note.created_at)
+        .order_by(Note.created_at, Note.id)
     ).all()
+    totals = {note_id: count for note_id, _, _, into, count in rows if into is None}
+    for _, _, _, into, count in rows:
+        if into in totals:
+            totals[into] += count
     found: dict[str, list[str]] = {}
-    for quadrant, text, _ in rows:
+    for _note_id, quadrant, text, _, _ in sorted((r for r in rows if r[0] in totals), key=lambda r: -totals[r[0]]):
         bucket = found.setdefault(quadrant, [])
         if len(bucket) < per_quadrant:
             bucket.append(text)

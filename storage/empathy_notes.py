@@ -8,7 +8,7 @@ to show it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import delete, update
@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 from storage.db import insert_new
 from storage.empathy import join
 from storage.models import EmpathySession, Note, Vote
-from storage.states import NoteVisibility
+from storage.states import NoteBasis, NoteVisibility
 
 
 @dataclass(frozen=True)
@@ -27,22 +27,36 @@ class VotedNote:
     text: str
     author_id: str
     visibility: NoteVisibility
-    votes: int
+    votes: int  # a group's: its own and its members' pooled
+    basis: NoteBasis = NoteBasis.UNMARKED
+    heard_from: str = ""
+    merged_into_id: int | None = None
+    members: tuple[str, ...] = field(default=())  # texts merged into this note (a group)
+    authors: tuple[str, ...] = field(default=())  # everyone credited: its author and its members'
 
     @property
     def hidden(self) -> bool:
         return self.visibility == NoteVisibility.HIDDEN
 
+    @property
+    def guess(self) -> bool:
+        return self.basis == NoteBasis.GUESS
+
+    @property
+    def heard(self) -> bool:
+        return self.basis == NoteBasis.HEARD
+
 
 def add_notes(
     db: Session, *, team_id: str, session_id: int, author_id: str, quadrant: str,
-    texts: list[tuple[str, str]], now: datetime,
+    texts: list[tuple[str, str]], now: datetime, basis: NoteBasis = NoteBasis.UNMARKED, heard_from: str = "",
 ) -> int:
     """Add `(source_key, text)` notes, skipping keys already stored; joins the author and records
     the activity (for the idle hint). Three statements whatever the count; returns how many are new."""
     added = insert_new(db, Note, [
         {"team_id": team_id, "session_id": session_id, "quadrant": quadrant, "text": text,
          "author_id": author_id, "visibility": NoteVisibility.VISIBLE, "source_key": source_key,
+         "basis": basis, "heard_from": heard_from if basis == NoteBasis.HEARD else "",
          "created_at": now, "updated_at": now}
         for source_key, text in texts])
     join(db, team_id=team_id, session_id=session_id, user_id=author_id, now=now)
@@ -83,20 +97,76 @@ def set_visibility(db: Session, *, team_id: str, session_id: int, note_id: int, 
     return result.rowcount == 1
 
 
+def list_heard_notes(db: Session, *, team_id: str, session_id: int) -> list[Note]:
+    """Visible notes someone heard from real people (grouped ones too), oldest first."""
+    return list(db.exec(select(Note).where(
+        Note.team_id == team_id, Note.session_id == session_id, Note.visibility == NoteVisibility.VISIBLE,
+        Note.basis == NoteBasis.HEARD).order_by(Note.created_at, Note.id)).all())
+
+
+def set_basis(db: Session, *, team_id: str, note_id: int, author_id: str, basis: NoteBasis, heard_from: str,
+              now: datetime) -> bool:
+    """Heard (and where) or guessed: only the author says what their note rests on."""
+    result = db.execute(update(Note)
+                        .where(Note.id == note_id, Note.team_id == team_id, Note.author_id == author_id)
+                        .values(basis=basis, heard_from=heard_from if basis == NoteBasis.HEARD else "",
+                                updated_at=now))
+    return result.rowcount == 1
+
+
+def merge_notes(db: Session, *, team_id: str, session_id: int, into_id: int, note_ids: list[int]) -> int:
+    """Group duplicates under one note: each keeps its row, author and votes (pooled when read), and
+    a group merged into another moves along, so groups stay one level deep. Returns how many moved."""
+    others = [note_id for note_id in note_ids if note_id != into_id]
+    head = get_note(db, team_id=team_id, note_id=into_id)
+    if (not others or head is None or head.session_id != session_id or head.merged_into_id is not None
+            or head.visibility != NoteVisibility.VISIBLE):
+        return 0
+    where = (Note.team_id == team_id, Note.session_id == session_id)
+    db.execute(update(Note).where(*where, Note.merged_into_id.in_(others))  # type: ignore[union-attr]
+               .values(merged_into_id=into_id))
+    result = db.execute(update(Note).where(*where, Note.id.in_(others))  # type: ignore[union-attr]
+                        .values(merged_into_id=into_id))
+    return int(result.rowcount or 0)
+
+
+def unmerge_note(db: Session, *, team_id: str, session_id: int, note_id: int) -> bool:
+    """Take a note back out of its group."""
+    result = db.execute(update(Note).where(Note.id == note_id, Note.team_id == team_id,
+                                           Note.session_id == session_id).values(merged_into_id=None))
+    return result.rowcount == 1
+
+
 def list_voted_notes(
     db: Session, *, team_id: str, session_id: int, include_hidden: bool = False, author_id: str | None = None,
 ) -> list[VotedNote]:
-    """Notes with their vote totals, most-voted first (ties: oldest first)."""
+    """Notes with their vote totals, most-voted first (ties: oldest first). Grouped notes are
+    folded into their group (texts, authors and votes); a person's own list shows each of theirs."""
     votes = func.coalesce(func.sum(Vote.count), 0)
     query = (
-        select(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, votes)
+        select(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, votes, Note.basis,
+               Note.heard_from, Note.merged_into_id)
         .outerjoin(Vote, Vote.note_id == Note.id)
         .where(Note.team_id == team_id, Note.session_id == session_id)
-        .group_by(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, Note.created_at)
-        .order_by(votes.desc(), Note.created_at, Note.id)
+        .group_by(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, Note.created_at,
+                  Note.basis, Note.heard_from, Note.merged_into_id)
+        .order_by(Note.created_at, Note.id)
     )
     if not include_hidden:
         query = query.where(Note.visibility == NoteVisibility.VISIBLE)
     if author_id is not None:
         query = query.where(Note.author_id == author_id)
-    return [VotedNote(*row) for row in db.exec(query).all()]
+    rows = [VotedNote(*row) for row in db.exec(query).all()]
+    notes = [replace(n, authors=(n.author_id,)) for n in rows] if author_id is not None else _fold_groups(rows)
+    return sorted(notes, key=lambda n: -n.votes)  # stable: oldest first among equals
+
+
+def _fold_groups(rows: list[VotedNote]) -> list[VotedNote]:
+    heads = {n.id: replace(n, authors=(n.author_id,)) for n in rows if n.merged_into_id is None}
+    for member in rows:
+        head = heads.get(member.merged_into_id) if member.merged_into_id is not None else None
+        if head is not None:
+            authors = head.authors if member.author_id in head.authors else (*head.authors, member.author_id)
+            heads[head.id] = replace(head, votes=head.votes + member.votes, members=(*head.members, member.text),
+                                     authors=authors)
+    return list(heads.values())

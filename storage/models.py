@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.states import NoteVisibility, OutboxState, ReviewState, SessionStatus, StrEnumColumn
+from storage.states import NoteBasis, NoteVisibility, OutboxState, ReviewState, SessionStatus, StrEnumColumn
 
 
 def _json_list() -> object:
@@ -56,6 +56,10 @@ class EmpathySession(SQLModel, table=True):
     status: SessionStatus = _state(SessionStatus, SessionStatus.STARTING)
     created_at: datetime
     finished_at: datetime | None = None
+    agenda: list[dict] = _json_list()  # the phases it runs (bot/empathy/agenda.py), fixed at the start
+    live_notes: bool = False  # notes and votes show as they come (else: silent writing, shared after)
+    open_grouping: bool = False  # anyone may merge duplicates, not only the facilitator
+    success: str = _long_text()  # Gray: how will we know they were successful?
 
 
 class Participant(SQLModel, table=True):
@@ -84,6 +88,9 @@ class Note(SQLModel, table=True):
     source_key: str | None = None
     created_at: datetime
     updated_at: datetime
+    merged_into_id: int | None = Field(default=None, foreign_key="note.id", index=True)
+    basis: NoteBasis = _state(NoteBasis, NoteBasis.UNMARKED)
+    heard_from: str = ""  # where it was heard: interview, ticket, call
 
 
 class Vote(SQLModel, table=True):

@@ -35,6 +35,14 @@ class NoteVisibility(StrEnum):
     HIDDEN = "hidden"  # moderated by the facilitator: counted nowhere
 
 
+class NoteBasis(StrEnum):
+    """What a sticky note rests on: something someone heard from real people, or a guess."""
+
+    UNMARKED = "unmarked"
+    HEARD = "heard"  # with a source (interview, ticket, call)
+    GUESS = "guess"
+
+
 class ReviewState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"  # claimed by a sweep (lease)

@@ -24,7 +24,7 @@ def _open_sections(w: Workshop) -> None:
     eventually(lambda: w.phase_index() == 1)
 
 
-def test_people_join_and_add_several_notes_at_once_shown_on_the_board(bot: Bot, slack: FakeSlack) -> None:
+def test_people_join_and_write_silently_and_the_section_is_shared_when_it_closes(bot: Bot, slack: FakeSlack) -> None:
     w = Workshop(bot, slack).start()
     assert "First-time buyer on mobile" in w.board_text()
     assert any("Welcome" in text for text in w.thread()), "the intro prompt is posted in the thread"
@@ -48,8 +48,18 @@ def test_people_join_and_add_several_notes_at_once_shown_on_the_board(bot: Bot, 
     ]
     assert sorted(w.participants()) == ["U0ANA", "U0BEN"]
     board = w.board_text()
-    assert "Where is my order?" in board and "*Says* (3)" in board
-    assert len(slack.calls_to("chat.postMessage")) >= 1
+    assert "Where is my order?" not in board and "Why so many steps?" not in board, "silent: nobody is swayed"
+    assert "*Says* (3): 3 notes from 2 people" in board and "2 people have written" in board
+    assert "Why so many steps?" not in texts_of(w.open_modal(ids.ALL_NOTES, "U0ANA")["blocks"])
+    assert "Why so many steps?" in texts_of(w.open_modal(ids.ALL_NOTES, w.facilitator)["blocks"]), "to moderate"
+
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: any("Here is Says" in t for t in w.thread_blocks()))
+    [shared] = [t for t in w.thread_blocks() if "Here is Says" in t]
+    assert "3 notes from 2 people" in shared and "Anything surprising in their words?" in shared
+    assert all(note in shared for note in ("I just want it to work on my phone", "Where is my order?"))
+    w.settle()
+    assert "Where is my order?" in w.board_text() and "*Says* (3)" in w.board_text()
     assert all(c.args["ts"] == w.board_ts for c in slack.calls_to("chat.update")), "updated in place"
 
 
@@ -65,8 +75,9 @@ def test_a_note_over_3000_characters_gets_an_inline_error_and_nothing_is_lost(bo
 
 def test_thread_replies_become_notes_only_during_a_section_and_never_twice(bot: Bot, slack: FakeSlack) -> None:
     w = Workshop(bot, slack).start()
-    assert w.reply("U0ANA", "too early").status == 200
-    eventually(lambda: any("only take thread replies" in t for t in w.ephemerals("U0ANA")))
+    assert w.reply("U0ANA", "context the facilitator asked for").status == 200
+    w.settle()
+    assert w.ephemerals("U0ANA") == [] and w.notes() == [], "intro replies are context: no note, no scolding"
     _open_sections(w)
 
     event = payloads.event_callback(payloads.message_event(
@@ -82,7 +93,15 @@ def test_thread_replies_become_notes_only_during_a_section_and_never_twice(bot: 
     w.settle()
 
     assert [n.text for n in w.notes()] == ["It's slow", "It <!channel> crashes"]
+    w.control(ids.NEXT_PHASE)
+    eventually(lambda: any("Here is Says" in t for t in w.thread_blocks()))
+    w.settle()
+    shared = "".join(w.thread_blocks())
+    assert "&lt;!channel&gt;" in shared and "<!channel>" not in shared
     assert "&lt;!channel&gt;" in w.board_text() and "<!channel>" not in w.board_text()
+    w.to_phase("vote")
+    w.reply("U0ANA", "too late")
+    eventually(lambda: any("only take thread replies" in t for t in w.ephemerals("U0ANA")))
 
 
 def test_anonymous_session_shows_no_author_anywhere(bot: Bot, slack: FakeSlack) -> None:
@@ -132,6 +151,9 @@ def test_people_edit_and_delete_only_their_own_notes_and_the_facilitator_hides(b
         ids.NOTE_MENU, action_type="overflow", selected_option=f"hide:{ben_note.id}", user=w.facilitator,
         view=payloads.modal_view(ids.NOTES_MODAL, private_metadata=every["private_metadata"], view_id=every["id"])))
     eventually(lambda: [n.visibility for n in w.notes()] == ["visible", "hidden"])
+    w.control(ids.NEXT_PHASE)  # Says closes: what is shared leaves the hidden note out
+    eventually(lambda: any("Here is Says" in t for t in w.thread_blocks()))
+    assert "rude remark" not in "".join(w.thread_blocks())
 
     def board_shows_the_moderation() -> bool:
         w.settle()  # the refresh is marked after the ack, so it may follow the first settle
@@ -147,7 +169,7 @@ def test_people_edit_and_delete_only_their_own_notes_and_the_facilitator_hides(b
 
 
 def test_all_notes_is_paged_and_the_board_stays_within_50_blocks(bot: Bot, slack: FakeSlack) -> None:
-    w = Workshop(bot, slack).start(canvas="updated")
+    w = Workshop(bot, slack).start(canvas="updated", live=True)  # a live board shows the notes as they come
     _open_sections(w)
     for person in range(12):
         w.add_notes(f"U0P{person:02d}", "\n".join(f"note {person}-{i} " + "long words " * 20 for i in range(25)))

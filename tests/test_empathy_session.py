@@ -1,5 +1,8 @@
 """A whole 30-minute empathy-map session with 8 people, played through the local Slack.
 
+30 minutes on the classic canvas: intro 5, six sections of 2.5, Group 2, vote 3, discuss and
+wrap up 5. Notes are written silently and each section is shared in the thread when it closes.
+
 The clock is the test's (never slept). Halfway through, the bot process goes away (the Bot is
 closed) and a new one starts on the same database while a phase runs out: the overdue phase
 advances at once, exactly once, and the session carries on to its summary.
@@ -7,6 +10,7 @@ advances at once, exactly once, and the session carries on to its summary.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from sqlalchemy.engine import Engine
@@ -53,7 +57,7 @@ def test_a_whole_session_with_eight_people_and_a_restart(slack: FakeSlack, engin
             assert w.phase_index() == index
             _write_section(w, section)
             if section != "does":
-                _run_out(w, 180)
+                _run_out(w, 150)
 
         # Mid "Does": the process goes away; its phase runs out while nobody is there.
         bot.close()
@@ -68,8 +72,10 @@ def test_a_whole_session_with_eight_people_and_a_restart(slack: FakeSlack, engin
 
         for section in SECTIONS[3:]:
             _write_section(w, section)
-            _run_out(w, 180)
-        assert w.phase_index() == 7
+            _run_out(w, 150)
+        assert w.phase_index() == 7, "Group"
+        _run_out(w, 120)
+        assert w.phase_index() == 8, "Vote"
         notes = w.notes()
         by_person = Counter()
         for person in PEOPLE:
@@ -79,10 +85,14 @@ def test_a_whole_session_with_eight_people_and_a_restart(slack: FakeSlack, engin
             chosen = {k: v for k, v in chosen.items() if v}
             w.vote(person, chosen)
             by_person[person] = sum(chosen.values())
-        _run_out(w, 300)
-        assert w.phase_index() == 8
+        w.settle()
+        assert not re.search(r"\d+ votes?`", w.board_text()), "no running totals while people vote"
+        _run_out(w, 180)
+        assert w.phase_index() == 9
+        w.settle()
+        assert re.search(r"\d+ votes?`", w.board_text()), "the totals show once the vote is over"
         eventually(lambda: slack.calls_to("files.completeUploadExternal"))
-        _run_out(w, 120)
+        _run_out(w, 300)
 
         # -- what the database holds --------------------------------------------------------------
         row = w.row()
@@ -91,16 +101,20 @@ def test_a_whole_session_with_eight_people_and_a_restart(slack: FakeSlack, engin
         assert Counter(n.quadrant for n in w.notes()) == dict.fromkeys(SECTIONS, 12)
         assert sum(w.votes().values()) == sum(by_person.values())
         assert all(count <= 3 for count in w.votes().values())
-        assert (row.finished_at - row.created_at).total_seconds() == 1800 + 60, "30 min + the minute down"
+        assert (row.finished_at - row.created_at).total_seconds() == 1800 + 90 + 2, \
+            "30 min + Does overran by 1.5 min + two settles"
 
         # -- what Slack received --------------------------------------------------------------------
         thread = w.thread()
-        for key in ("Welcome", "*Says*", "*Thinks*", "*Does*", "*Feels*", "*Pains*", "*Gains*", "dot-vote",
-                    "here is what we found", "The session is over"):
+        for key in ("Welcome", "*Says*", "*Thinks*", "*Does*", "*Feels*", "*Pains*", "*Gains*", "*Group*",
+                    "dot-vote", "here is what we found", "The session is over"):
             assert len([t for t in thread if key in t and not t.startswith(":hourglass")]) == 1, key
+        for name in ("Says", "Thinks", "Does", "Feels", "Pains", "Gains"):
+            assert thread.count(f"{name}: 12 notes") == 1, f"{name} is shared once, when it closes"
         warned = [t for t in thread if t.startswith(":hourglass")]
         assert [t.split("*")[1] for t in warned] == ["Who and goal", "Says", "Thinks", "Feels", "Pains", "Gains",
-                                                     "Vote"], "Does ran out while the bot was down: no late warning"
+                                                     "Vote", "Discuss and wrap up"], \
+            "Does ran out while the bot was down: no late warning; Group (2 min) gets none"
         assert len([c for c in slack.calls_to("chat.postMessage") if "Summary of" in c.args["text"]]) == 1
         assert len(slack.calls_to("files.completeUploadExternal")) == 1
         boards = [c for c in slack.calls_to("chat.postMessage") if not c.args.get("thread_ts")]

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.empathy import ids
+from bot.empathy.agenda import of_session
 from storage.models import EmpathySession, Note, Participant, Vote
 from tests.harness import Bot, eventually
 from tests.slack_fake import FakeSlack, payloads
@@ -20,15 +21,23 @@ TEAM = "T0001"
 
 
 def start_form(subject: str = "First-time buyer on mobile", *, minutes: int = 30, anonymous: bool = False,
-               canvas: str = "classic", votes: int = 5, channel: str | None = None) -> dict[str, Any]:
+               canvas: str = "classic", votes: int = 5, channel: str | None = None, live: bool = False,
+               open_grouping: bool = False, success: str | None = None, persona: int | None = None,
+               ) -> dict[str, Any]:
+    """The start form as a facilitator fills it; silent writing unless `live`."""
+    options = [key for key, on in (("anonymous", anonymous), ("live", live), ("open_grouping", open_grouping)) if on]
     form: dict[str, Any] = {
         ids.SUBJECT_BLOCK: {"value": subject},
         ids.GOAL_BLOCK: {"value": "Order a gift in under five minutes"},
         ids.DURATION_BLOCK: {"value": payloads.input_number(minutes)},
         ids.CANVAS_BLOCK: {"value": payloads.input_static_select(canvas)},
-        ids.OPTIONS_BLOCK: {"value": payloads.input_checkboxes(["anonymous"] if anonymous else [])},
+        ids.OPTIONS_BLOCK: {"value": payloads.input_checkboxes(options)},
         ids.VOTES_BLOCK: {"value": payloads.input_number(votes)},
     }
+    if success is not None:
+        form[ids.SUCCESS_BLOCK] = {"value": success}
+    if persona is not None:
+        form[ids.PERSONA_BLOCK] = {"value": payloads.input_static_select(str(persona))}
     if channel is not None:
         form[ids.CHANNEL_BLOCK] = {"value": payloads.input_conversations_select(channel)}
     return form
@@ -131,9 +140,15 @@ class Workshop:
         call = self.slack.wait_for("views.open", opened + 1)[opened]
         return call.response["view"]
 
-    def add_notes(self, user: str, text: str, quadrant: str | None = None, *, wait: bool = True) -> Any:
+    def add_notes(self, user: str, text: str, quadrant: str | None = None, *, wait: bool = True,
+                  basis: str | None = None, heard_from: str | None = None) -> Any:
+        """Through the Add note form; `basis` heard/guess and `heard_from` as the person picks them."""
         view = self.open_modal(ids.ADD_NOTE, user)
-        values = {ids.NOTE_TEXT_BLOCK: {"value": text}}
+        values: dict[str, Any] = {ids.NOTE_TEXT_BLOCK: {"value": text}}
+        if basis:
+            values[ids.BASIS_BLOCK] = {"value": payloads.input_static_select(basis)}
+        if heard_from:
+            values[ids.HEARD_FROM_BLOCK] = {"value": payloads.input_static_select(heard_from)}
         if quadrant:
             values[ids.QUADRANT_BLOCK] = {"value": payloads.input_static_select(quadrant)}
         else:
@@ -169,6 +184,31 @@ class Workshop:
         if wait:
             assert answer.json()["response_action"] == "update", answer.body_text
         return answer
+
+    def thread_blocks(self) -> list[str]:
+        """Everything the bot posted in the session's thread, blocks included, in order."""
+        return [texts_of(c.args.get("blocks") or []) + c.args.get("text", "")
+                for c in self.slack.calls_to("chat.postMessage")
+                if c.args.get("thread_ts") == self.board_ts and c.args.get("channel") == self.channel]
+
+    def group(self, user: str, keep: int, merge: list[int]) -> Any:
+        """Group notes as a person does in the Group phase: open the form, keep one, merge others."""
+        view = self.open_modal(ids.OPEN_GROUPING, user)
+        values = {ids.KEEP_BLOCK: {"value": payloads.input_static_select(str(keep))},
+                  ids.MERGE_BLOCK: {"value": {"type": "multi_static_select", "selected_options": [
+                      {"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in merge]}}}
+        return self.bot.http.interactive(payloads.view_submission(
+            ids.GROUPING_MODAL, values, private_metadata=view["private_metadata"], user=user, view_id=view["id"],
+            team=self.team))
+
+    def to_phase(self, kind: str) -> None:
+        """The facilitator presses Next phase until the session is in the first phase of `kind`."""
+        kinds = [p.kind for p in of_session(self.row())]
+        target = kinds.index(kind)
+        while self.phase_index() < target:
+            at = self.phase_index()
+            self.control(ids.NEXT_PHASE, phase=at)
+            eventually(lambda at=at: self.phase_index() == at + 1)
 
     def settle(self) -> None:
         """Let a second pass (coalescing interval) and run due work: the board catches up."""

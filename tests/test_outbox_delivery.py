@@ -42,7 +42,7 @@ def test_prompts_survive_500s_a_lost_answer_and_a_restart_and_post_once(
     bot = Bot(slack=slack, engine=any_engine, clock=clock)
     with unit_of_work(any_engine) as db:
         events.mark_processed(db, event_id="Ev0SEEN", team_id="T0001", now=clock.now())
-    w = Workshop(bot, slack).start()
+    w = Workshop(bot, slack).start(minutes=60)  # 5-minute sections: no "1 min left" while the retries run
     w.settle()
     before = len(_thread_in_slack(w))
 
@@ -70,9 +70,10 @@ def test_prompts_survive_500s_a_lost_answer_and_a_restart_and_post_once(
     assert len(thread) == before + 1 and "*Says*" in thread[-1], thread
     assert set(_outbox_states(any_engine)) == {OutboxState.SENT}
 
-    w.control(ids.NEXT_PHASE)  # and the next change goes out at once, once
+    w.control(ids.NEXT_PHASE)  # and the next change goes out at once, once: Says shared, Thinks prompted
     w.settle()
-    assert len(_thread_in_slack(w)) == before + 2
+    assert len(_thread_in_slack(w)) == before + 3
+    assert _thread_in_slack(w)[-2] == "Says: 0 notes" and "*Thinks*" in _thread_in_slack(w)[-1]
 
     sent_by_then = clock.now()
     clock.advance(days=8)  # a week on, what was sent is forgotten, with Slack's old event ids
@@ -95,10 +96,10 @@ def test_a_thread_keeps_its_order_across_commits_when_one_post_must_wait(bot: Bo
     slack.break_next("chat.postMessage", status=500)
     w.control(ids.NEXT_PHASE)  # Says: waits for its retry
     w.settle()
-    w.control(ids.NEXT_PHASE)  # Thinks: queued by another commit, must not overtake Says
+    w.control(ids.NEXT_PHASE)  # Says shared and Thinks prompted: another commit, must not overtake Says
     w.settle()
     assert len(_thread_in_slack(w)) == before
     clock.advance(seconds=6)
     bot.tick()
     thread = _thread_in_slack(w)[before:]
-    assert len(thread) == 2 and "*Says*" in thread[0] and "*Thinks*" in thread[1], thread
+    assert len(thread) == 3 and "*Says*" in thread[0] and thread[1] == "Says: 0 notes" and "*Thinks*" in thread[2]

@@ -94,5 +94,7 @@ def test_a_note_with_a_nul_byte_keeps_every_line_of_its_submission(any_bot: Bot,
         thread_ts=w.board_ts))
     assert any_bot.http.event(reply).status == 200
     eventually(lambda: [n.text for n in w.notes(author_id="U0BEN")] == ["thread reply", "second"])
+    w.control(ids.NEXT_PHASE)  # silent writing: the board shows the notes once Says closes
+    eventually(lambda: w.phase_index() == 2)
     w.settle()
     assert "nul byte" in w.board_text()

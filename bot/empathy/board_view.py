@@ -15,7 +15,8 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 
 from bot import blocks
 from bot.empathy import ids
-from bot.empathy.agenda import CANVASES, PhaseKind, build_agenda, phase_at
+from bot.empathy.agenda import PhaseKind, of_session, phase_at, section_areas
+from bot.empathy.reveal_view import area_name, revealed_areas, votes_visible
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
@@ -64,12 +65,12 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
         return prompts.part(BOARD, macro, **kw)
 
     def name(key: str) -> str:
-        return prompts.part("empathy/phases", "name", key=key)
+        return area_name(prompts, state.session, key)
 
     session = state.session
-    agenda = build_agenda(session.canvas, session.duration_minutes)
+    agenda = of_session(session)
     phase = phase_at(agenda, session.phase_index)
-    sections = CANVASES[session.canvas]
+    sections = section_areas(agenda)
     by_section: dict[str, list[VotedNote]] = {key: [] for key in sections}
     for note in state.notes:
         by_section.setdefault(note.quadrant, []).append(note)
@@ -81,16 +82,23 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
         blocks.section(t("phase", name=name(phase.key), status=session.status,
                          minutes_left=math.ceil(seconds_left(session, state.now) / 60),
                          number=session.phase_index + 1, total=len(agenda))),
-        blocks.context(t("counts", items=[(name(key), len(by_section[key])) for key in sections])),
+        blocks.context(t("counts", items=[(name(key), len(by_section[key])) for key in sections],
+                         writers=len({a for n in state.notes for a in (n.authors or (n.author_id,))}),
+                         silent=revealed_areas(session) is not None)),
         blocks.context(t("participants_count", count=len(state.participants)) if session.anonymous and
                        state.participants else t("participants", users=shown_people,
                                                  more=len(state.participants) - len(shown_people))),
         blocks.divider(),
     ]
-    hidden_total = 0
+    hidden_total, revealed, with_votes = 0, revealed_areas(session), votes_visible(session)
     for key in sections:
         notes = by_section[key]
-        shown = [(blocks.clip(n.text, NOTE_PREVIEW_CHARS), n.votes) for n in notes[:per_section]]
+        if revealed is not None and key not in revealed:
+            out.append(blocks.section(t("silent_section", name=name(key), count=len(notes),
+                                        writers=len({n.author_id for n in notes}))))
+            continue
+        shown = [(blocks.clip(n.text, NOTE_PREVIEW_CHARS), n.votes if with_votes else 0, len(n.members))
+                 for n in notes[:per_section]]
         hidden_total += len(notes) - len(shown)
         text = (t("section_notes", name=name(key), count=len(notes), notes=shown,
                   more=len(notes) - len(shown)) if notes else t("empty_section", name=name(key)))
@@ -104,6 +112,8 @@ def _build(prompts: Prompts, state: BoardState, per_section: int) -> list[dict]:
         people += [blocks.button(t("join"), ids.JOIN, value=value, style="primary")]
     if live and phase.kind.writing:
         people.append(blocks.button(t("add_note"), ids.ADD_NOTE, value=value))
+    if live and phase.kind == PhaseKind.GROUP:
+        people.append(blocks.button(t("group"), ids.OPEN_GROUPING, value=value, style="primary"))
     if live and phase.kind == PhaseKind.VOTE:
         people.append(blocks.button(t("vote"), ids.OPEN_BALLOT, value=value, style="primary"))
     people += [blocks.button(t("my_notes"), ids.MY_NOTES, value=value),

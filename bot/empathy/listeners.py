@@ -6,7 +6,18 @@ from slack_bolt import App
 
 from bot import outbox
 from bot.deps import Deps
-from bot.empathy import channel_gone, controls, empty_session, ids, participation, session_flow, start, wrapup
+from bot.empathy import (
+    channel_gone,
+    controls,
+    empty_session,
+    evidence,
+    grouping,
+    ids,
+    participation,
+    session_flow,
+    start,
+    wrapup,
+)
 
 ACTIONS = {
     ids.START_FROM_HOME: start.handle_start_from_home,
@@ -22,6 +33,8 @@ ACTIONS = {
     ids.PAUSE: controls.handle_pause,
     ids.END: controls.handle_end,
     ids.OPEN_BALLOT: controls.handle_open_ballot,
+    ids.OPEN_GROUPING: grouping.handle_open_grouping,
+    ids.HEARD_TO_EVIDENCE: evidence.handle_heard_to_evidence,
     ids.BALLOT_PAGE: controls.handle_ballot_page,
     f"{ids.BALLOT_PAGE}_next": controls.handle_ballot_page,
     ids.EXPORT: wrapup.handle_export,
@@ -35,6 +48,7 @@ VIEWS = {
     ids.NOTE_MODAL: participation.handle_note_submission,
     ids.NOTE_EDIT_MODAL: participation.handle_edit_submission,
     ids.BALLOT_MODAL: controls.handle_ballot_submission,
+    ids.GROUPING_MODAL: grouping.handle_grouping_submission,
 }
 OUTBOX = {
     "empathy.board": outbox.Kind(start.send_board, refused=start.board_refused),

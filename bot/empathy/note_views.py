@@ -18,14 +18,18 @@ from slack_sdk.models.blocks import (
 
 from bot import blocks
 from bot.empathy import ids
-from bot.empathy.agenda import CANVASES
+from bot.empathy.agenda import areas_of
+from bot.empathy.reveal_view import area_name
 from bot.numbers import count, row_id
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
+from storage.states import NoteBasis
 from storage.text import clean_text
 
 NOTES = "empathy/notes"
+BASES = (NoteBasis.HEARD, NoteBasis.GUESS)
+HEARD_FROM = ("interview", "ticket", "call", "other")
 NOTE_LIMIT = 3000
 PAGE_SIZE = 20
 LIST_TEXT_CHARS = 2500
@@ -35,12 +39,8 @@ def _t(prompts: Prompts, macro: str, **kw: object) -> str:
     return prompts.part(NOTES, macro, **kw)
 
 
-def _name(prompts: Prompts, key: str) -> str:
-    return prompts.part("empathy/phases", "name", key=key)
-
-
 def build_add_note_modal(prompts: Prompts, *, session: EmpathySession, quadrant: str) -> dict:
-    options = [Option(value=key, text=_name(prompts, key)) for key in CANVASES[session.canvas]]
+    options = [Option(value=key, text=area_name(prompts, session, key)) for key in areas_of(session)]
     initial = next((o for o in options if o.value == quadrant), options[0])
     return blocks.modal(
         callback_id=ids.NOTE_MODAL, title=_t(prompts, "add_title"), submit=_t(prompts, "add_submit"),
@@ -53,16 +53,47 @@ def build_add_note_modal(prompts: Prompts, *, session: EmpathySession, quadrant:
             blocks.text_input(block_id=ids.NOTE_TEXT_BLOCK, label=_t(prompts, "text_label"), multiline=True,
                               placeholder=_t(prompts, "text_placeholder"), hint=_t(prompts, "text_hint"),
                               max_length=NOTE_LIMIT),
+            *basis_inputs(prompts),
         ],
     )
 
 
-def build_edit_modal(prompts: Prompts, *, note_text: str, metadata: str) -> dict:
+def basis_inputs(prompts: Prompts, basis: NoteBasis = NoteBasis.UNMARKED, heard_from: str = "") -> list[InputBlock]:
+    """Known or guessed (optional): heard from real people, and where; or a guess to check."""
+    bases = [Option(value=b.value, text=_t(prompts, "basis_option", basis=b.value)) for b in BASES]
+    sources = [Option(value=key, text=_t(prompts, "heard_from_option", source=key)) for key in HEARD_FROM]
+    return [
+        InputBlock(block_id=ids.BASIS_BLOCK, label=PlainTextObject(text=_t(prompts, "basis_label")), optional=True,
+                   element=StaticSelectElement(action_id="value", options=bases,
+                                               initial_option=next((o for o in bases if o.value == basis), None),
+                                               placeholder=PlainTextObject(text=_t(prompts, "basis_placeholder")))),
+        InputBlock(block_id=ids.HEARD_FROM_BLOCK, label=PlainTextObject(text=_t(prompts, "heard_from_label")),
+                   optional=True, hint=PlainTextObject(text=_t(prompts, "heard_from_hint")),
+                   element=StaticSelectElement(action_id="value", options=sources,
+                                               initial_option=next((o for o in sources if o.value == heard_from),
+                                                                   None),
+                                               placeholder=PlainTextObject(text=_t(prompts, "heard_from_label")))),
+    ]
+
+
+def read_basis(values: dict) -> tuple[NoteBasis, str]:
+    """(basis, where heard) from a submitted note modal; a source alone means heard."""
+    form = {key: ((values.get(key) or {}).get("value") or {}).get("selected_option") or {}
+            for key in (ids.BASIS_BLOCK, ids.HEARD_FROM_BLOCK)}
+    raw, source = form[ids.BASIS_BLOCK].get("value"), form[ids.HEARD_FROM_BLOCK].get("value")
+    source = source if source in HEARD_FROM else ""
+    basis = NoteBasis(raw) if raw in {b.value for b in BASES} else (NoteBasis.HEARD if source else NoteBasis.UNMARKED)
+    return basis, source if basis == NoteBasis.HEARD else ""
+
+
+def build_edit_modal(prompts: Prompts, *, note_text: str, metadata: str, basis: NoteBasis = NoteBasis.UNMARKED,
+                     heard_from: str = "") -> dict:
     return blocks.modal(
         callback_id=ids.NOTE_EDIT_MODAL, title=_t(prompts, "edit_title"), submit=_t(prompts, "edit_submit"),
         private_metadata=metadata,
         blocks=[blocks.text_input(block_id=ids.NOTE_TEXT_BLOCK, label=_t(prompts, "edit_label"),
-                                  multiline=True, initial=note_text, max_length=NOTE_LIMIT)],
+                                  multiline=True, initial=note_text, max_length=NOTE_LIMIT),
+                *basis_inputs(prompts, basis, heard_from)],
     )
 
 
@@ -120,9 +151,11 @@ def build_notes_modal(
         if editable and facilitator:
             action = "unhide" if note.hidden else "hide"
             menu.append(Option(value=f"{action}:{note.id}", text=_t(prompts, f"menu_{action}")))
-        author = None if session.anonymous else note.author_id
-        text = _t(prompts, "note_line", section=_name(prompts, note.quadrant), votes=note.votes,
-                  text=blocks.clip(note.text, LIST_TEXT_CHARS), author=author, hidden=note.hidden)
+        authors = [] if session.anonymous else list(note.authors or (note.author_id,))
+        text = _t(prompts, "note_line", section=area_name(prompts, session, note.quadrant), votes=note.votes,
+                  text=blocks.clip(note.text, LIST_TEXT_CHARS), authors=authors, hidden=note.hidden,
+                  basis=note.basis.value, heard_from=note.heard_from,
+                  members=[blocks.clip(m, 200) for m in note.members[:5]], more=max(0, len(note.members) - 5))
         accessory = OverflowMenuElement(action_id=ids.NOTE_MENU, options=menu) if menu else None
         out.append(blocks.section(text, block_id=f"note:{note.id}", accessory=accessory))
     paging = []

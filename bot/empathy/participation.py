@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.empathy import board, ids, note_views
+from bot.empathy import board, ids, note_views, reveal_view
 from bot.empathy.agenda import PhaseKind
 from bot.empathy.interaction import load, t, tell, update_view
 from bot.empathy.session_flow import is_live, phase, sections
@@ -61,8 +61,9 @@ def handle_note_submission(ack: Ack, ctx: RequestContext) -> None:
     quadrant = form.selected(ids.QUADRANT_BLOCK) or phase(session).key
     if quadrant not in sections(session):
         quadrant = sections(session)[0]
+    basis, heard_from = note_views.read_basis(ctx.view.get("state", {}).get("values", {}))
     notes_store.add_notes(ctx.db, team_id=session.team_id, session_id=session.id, author_id=ctx.user_id,
-                          quadrant=quadrant, now=ctx.now(),
+                          quadrant=quadrant, now=ctx.now(), basis=basis, heard_from=heard_from,
                           texts=[(f"view:{ctx.view.get('id')}:{i}", line) for i, line in enumerate(lines)])
     ack()
     ctx.later(board.refresh, ctx.deps, session.team_id, session.id)
@@ -86,7 +87,7 @@ def handle_thread_reply(ctx: RequestContext) -> None:
         return
     current = phase(session)
     if current.kind != PhaseKind.SECTION:
-        if current.kind in (PhaseKind.INTRO, PhaseKind.VOTE):
+        if current.kind in (PhaseKind.GROUP, PhaseKind.VOTE):  # in the intro, replies are context: no answer
             tell(ctx, t(ctx, "thread_closed"), channel=session.channel_id)
         return
     if session.anonymous:
@@ -105,6 +106,7 @@ def _list_view(ctx: RequestContext, session: EmpathySession, mine: bool, page: i
     notes: list[VotedNote] = notes_store.list_voted_notes(
         ctx.db, team_id=session.team_id, session_id=session.id, author_id=viewer if mine else None,
         include_hidden=mine or viewer == session.facilitator_id)
+    notes = reveal_view.visible_to(session, notes, viewer)
     return note_views.build_notes_modal(ctx.deps.prompts, session=session, notes=notes, viewer_id=viewer,
                                         mine=mine, page=page, editable=is_live(session))
 
@@ -149,7 +151,8 @@ def handle_note_menu(ack: Ack, ctx: RequestContext) -> None:
     if what == "edit" and note.author_id == user:
         ack()
         ctx.later(_push_edit, ctx, note_views.build_edit_modal(
-            ctx.deps.prompts, note_text=note.text, metadata=f"{note.id}:{ctx.view.get('id')}:{int(mine)}"))
+            ctx.deps.prompts, note_text=note.text, metadata=f"{note.id}:{ctx.view.get('id')}:{int(mine)}",
+            basis=note.basis, heard_from=note.heard_from))
         return
     if what == "delete":
         notes_store.delete_note(ctx.db, team_id=session.team_id, note_id=note.id, author_id=user)
@@ -183,6 +186,9 @@ def handle_edit_submission(ack: Ack, ctx: RequestContext) -> None:
         return
     notes_store.update_note_text(ctx.db, team_id=note.team_id, note_id=note.id, author_id=ctx.user_id,
                                  text=text, now=ctx.now())
+    basis, heard_from = note_views.read_basis(ctx.view.get("state", {}).get("values", {}))
+    notes_store.set_basis(ctx.db, team_id=note.team_id, note_id=note.id, author_id=ctx.user_id, basis=basis,
+                          heard_from=heard_from, now=ctx.now())
     view = _list_view(ctx, session, mine == "1", 1) if parent else None
     ack()
     if view is not None:

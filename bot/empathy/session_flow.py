@@ -31,11 +31,12 @@ from sqlmodel import Session
 
 from bot import blocks
 from bot.deps import Deps
-from bot.empathy import board, board_view, ids, summary_view
-from bot.empathy.agenda import CANVASES, Phase, PhaseKind, build_agenda, phase_at
+from bot.empathy import board, board_view, ids, reveal_view, summary_view
+from bot.empathy.agenda import Phase, PhaseKind, areas_of, of_session, phase_at
 from bot.empathy.channel_gone import THREAD_POST
 from bot.unit_of_work import UnitOfWork
 from storage import empathy as store
+from storage import empathy_notes as notes_store
 from storage import empathy_phases as phases
 from storage.db import log_failure
 from storage.models import EmpathySession
@@ -51,7 +52,7 @@ VOTES_PER_NOTE = 3
 
 
 def agenda(session: EmpathySession) -> list[Phase]:
-    return build_agenda(session.canvas, session.duration_minutes)
+    return of_session(session)
 
 
 def phase(session: EmpathySession) -> Phase:
@@ -59,7 +60,7 @@ def phase(session: EmpathySession) -> Phase:
 
 
 def sections(session: EmpathySession) -> tuple[str, ...]:
-    return CANVASES[session.canvas]
+    return areas_of(session)
 
 
 def is_live(session: EmpathySession | None) -> bool:
@@ -96,7 +97,9 @@ def phase_started(uow: UnitOfWork, session: EmpathySession) -> None:
     uow.enqueue(session.team_id, [in_thread(session, f"phase:{session.phase_index}", _t(
         deps, "phase_start", key=current.key, kind=current.kind, name=_phase_name(deps, current.key),
         minutes=math.ceil(current.seconds / 60), subject=session.subject, goal=session.goal,
-        votes=session.votes_per_person, per_note=VOTES_PER_NOTE, anonymous=session.anonymous))])
+        success=session.success, live=session.live_notes, open_grouping=session.open_grouping,
+        facilitator=session.facilitator_id, votes=session.votes_per_person, per_note=VOTES_PER_NOTE,
+        anonymous=session.anonymous))])
     if current.kind == PhaseKind.VOTE:
         _invite_voters(uow, session)
     elif current.kind == PhaseKind.WRAPUP:
@@ -139,10 +142,20 @@ def advance(uow: UnitOfWork, session: EmpathySession, *, from_index: int) -> boo
         if won:
             uow.enqueue(session.team_id, [in_thread(session, "finished", _t(uow.deps, "finished"))])
         return won
+    leaving = plan[from_index]
     won = phases.advance_phase(uow.db, session, from_index=from_index, now=now, seconds=plan[from_index + 1].seconds)
     if won:
+        if leaving.kind == PhaseKind.SECTION and not session.live_notes:
+            _reveal(uow, session, leaving, from_index)
         phase_started(uow, session)
     return won
+
+
+def _reveal(uow: UnitOfWork, session: EmpathySession, closed: Phase, index: int) -> None:
+    """Silent writing is over for `closed`: its notes go to the thread, with a question."""
+    notes = notes_store.list_voted_notes(uow.db, team_id=session.team_id, session_id=session.id)
+    uow.enqueue(session.team_id, [in_thread_blocks(session, f"reveal:{index}", *reveal_view.build_reveal(
+        uow.deps.prompts, session=session, phase=closed, notes=notes))])
 
 
 def end(uow: UnitOfWork, session: EmpathySession, *, by: str) -> bool:
@@ -215,15 +228,16 @@ def _step(uow: UnitOfWork, session: EmpathySession, now: datetime) -> None:
         uow.enqueue(session.team_id, [in_thread(session, f"warning:{session.phase_index}:{ends.timestamp()}", _t(
             uow.deps, "warning", name=name, minutes=math.ceil((ends - now).total_seconds() / 60)))])
     quiet_since = max(filter(None, [session.last_note_at, session.phase_started_at]), default=None)
+    idle = min(IDLE_SECONDS, current.seconds // 2)  # a 2-minute section cannot wait 90 s to say so
     if (current.kind == PhaseKind.SECTION and not session.idle_nudged and quiet_since is not None
-            and now - quiet_since >= timedelta(seconds=IDLE_SECONDS)
+            and now - quiet_since >= timedelta(seconds=idle)
             and ends - now > timedelta(seconds=WARN_SECONDS) and phases.claim_idle_nudge(uow.db, session)):
         _nudge_facilitator(uow, session, name, now - quiet_since, now)
 
 
 def _nudge_facilitator(uow: UnitOfWork, session: EmpathySession, name: str, quiet: timedelta,
                        now: datetime) -> None:
-    text = _t(uow.deps, "idle", name=name, minutes=int(quiet.total_seconds() // 60))
+    text = _t(uow.deps, "idle", name=name, seconds=int(quiet.total_seconds()))
     nudge = blocks.message_blocks([blocks.section(text, accessory=blocks.button(
         _t(uow.deps, "idle_next"), ids.NEXT_PHASE, value=board_view.control_value(session)))])
     uow.enqueue(session.team_id, [Outgoing(

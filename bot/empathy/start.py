@@ -22,7 +22,7 @@ from bot import outbox
 from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.empathy import board, ids, session_flow, views
-from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, build_agenda
+from bot.empathy.agenda import CANVASES, MAX_MINUTES, MIN_MINUTES, agenda_rows
 from bot.empathy.board_view import board_fallback_text
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
@@ -68,15 +68,16 @@ def handle_start_submission(ack: Ack, ctx: RequestContext) -> None:
     canvas = form.selected(ids.CANVAS_BLOCK) or "classic"
     canvas = canvas if canvas in CANVASES else "classic"
     minutes = form.integer(ids.DURATION_BLOCK) or 30
-    now = ctx.now()
+    now, plan, options = ctx.now(), agenda_rows(canvas, minutes), form.checked(ids.OPTIONS_BLOCK)
     session = store.create_session(
         ctx.db, team_id=ctx.team_id, channel_id=_channel(ctx), facilitator_id=ctx.user_id,
         persona_id=persona.id if persona else None,
         subject=form.text(ids.SUBJECT_BLOCK) or (persona.name if persona else ""),
         goal=form.text(ids.GOAL_BLOCK), canvas=canvas, duration_minutes=minutes,
-        anonymous="anonymous" in form.checked(ids.OPTIONS_BLOCK),
+        anonymous="anonymous" in options, live_notes="live" in options, open_grouping="open_grouping" in options,
+        success=form.text(ids.SUCCESS_BLOCK), agenda=plan,
         votes_per_person=form.integer(ids.VOTES_BLOCK) or 5, now=now,
-        phase_ends_at=now + timedelta(seconds=build_agenda(canvas, minutes)[0].seconds))
+        phase_ends_at=now + timedelta(seconds=plan[0]["seconds"]))
     urls = [u.get("response_url") for u in ctx.body.get("response_urls") or [] if isinstance(u, dict)]
     # Keyed uniquely: SQLite may give a refused (deleted) session's id to the next one.
     ctx.enqueue(Outgoing("empathy.board", f"empathy:{session.id}:board:{uuid.uuid4().hex}",
@@ -112,6 +113,8 @@ def _errors(ctx: RequestContext, form: ModalValues, persona: Persona | None) -> 
         errors[ids.SUBJECT_BLOCK] = t("error_subject")
     if len(form.text(ids.SUBJECT_BLOCK)) > 150:
         errors[ids.SUBJECT_BLOCK] = t("error_too_long", limit=150)
+    if len(form.text(ids.SUCCESS_BLOCK)) > 500:
+        errors[ids.SUCCESS_BLOCK] = t("error_too_long", limit=500)
     if len(form.text(ids.GOAL_BLOCK)) > 500:
         errors[ids.GOAL_BLOCK] = t("error_too_long", limit=500)
     minutes = form.integer(ids.DURATION_BLOCK)

@@ -67,6 +67,9 @@ def build_start_modal(prompts: Prompts, *, channel_id: str, personas: list[Perso
             blocks.text_input(block_id=ids.GOAL_BLOCK, label=t("goal_label"), multiline=True,
                               placeholder=t("goal_placeholder"), max_length=500,
                               initial=again.goal if again else None),
+            blocks.text_input(block_id=ids.SUCCESS_BLOCK, label=t("success_label"), multiline=True,
+                              placeholder=t("success_placeholder"), max_length=500, optional=True,
+                              initial=(again.success or None) if again else None),
             _number(ids.DURATION_BLOCK, t("duration_label"), again.duration_minutes if again else DEFAULT_MINUTES,
                     MIN_MINUTES, MAX_MINUTES),
             InputBlock(
@@ -82,7 +85,8 @@ def build_start_modal(prompts: Prompts, *, channel_id: str, personas: list[Perso
                 label=PlainTextObject(text=t("options_label")),
                 optional=True,
                 element=CheckboxesElement(action_id="value",
-                                          options=[Option(value="anonymous", text=t("anonymous_option"))]),
+                                          options=[Option(value=key, text=t(f"{key}_option"))
+                                                   for key in ("anonymous", "live", "open_grouping")]),
             ),
         ],
     )

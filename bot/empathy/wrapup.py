@@ -66,8 +66,8 @@ def send_canvas(deps: Deps, client: WebClient, delivery: outbox.Delivery) -> tup
     if found is None:
         return None
     session = found.session
-    png = render_canvas(title=session.subject, goal=session.goal,
-                        sections=summary_view.canvas_sections(deps.prompts, found))
+    sections, area = summary_view.canvas_layout(deps.prompts, found)
+    png = render_canvas(title=session.subject, goal=session.goal, sections=sections, area=area)
     client.files_upload_v2(channel=session.channel_id, thread_ts=session.board_ts, content=png,
                            filename=f"empathy-map-{session.id}.png",
                            title=deps.prompts.part(SUMMARY, "image_title", subject=session.subject))

@@ -15,11 +15,13 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from bot.empathy.agenda import CANVASES
+from bot.empathy.agenda import areas_of
+from bot.empathy.reveal_view import area_name
 from bot.people import readable
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
 from storage.models import EmpathySession
+from storage.states import NoteBasis
 
 FORMATS = ("md", "json", "csv")
 
@@ -36,13 +38,13 @@ def build_export(
     names = names or {}
 
     def name(key: str) -> str:
-        return prompts.part("empathy/phases", "name", key=key)
+        return area_name(prompts, session, key)
 
     def person(user_id: str) -> dict[str, str]:
         return {"id": user_id, "name": names.get(user_id) or user_id}
 
     sections = []
-    for key in CANVASES[session.canvas]:
+    for key in areas_of(session):
         section_notes = []
         for note in notes:
             if note.quadrant != key:
@@ -50,6 +52,14 @@ def build_export(
             entry: dict[str, Any] = {"text": note.text, "votes": note.votes}
             if not session.anonymous:
                 entry["author"] = person(note.author_id)
+            if note.basis != NoteBasis.UNMARKED:  # known or guessed, and where it was heard
+                entry["basis"] = note.basis.value
+                if note.heard_from:
+                    entry["heard_from"] = note.heard_from
+            if note.members:  # duplicates grouped into it in the Group phase: every author credited
+                entry["grouped"] = list(note.members)
+                if not session.anonymous:
+                    entry["credited"] = [person(a) for a in note.authors]
             section_notes.append(entry)
         sections.append({"key": key, "name": name(key), "notes": section_notes})
     people = [person(p) for p in participants]
@@ -59,7 +69,8 @@ def build_export(
     minutes = round((end - session.created_at).total_seconds() / 60) if end else None
     return {
         "session": {
-            "id": session.id, "subject": session.subject, "goal": session.goal, "canvas": session.canvas,
+            "id": session.id, "subject": session.subject, "goal": session.goal, "success": session.success,
+            "canvas": session.canvas, "live_notes": session.live_notes,
             "status": session.status, "anonymous": session.anonymous, "channel": session.channel_id,
             "facilitator": person(session.facilitator_id), "votes_per_person": session.votes_per_person,
             "planned_minutes": session.duration_minutes, "actual_minutes": minutes,
@@ -82,15 +93,18 @@ def to_markdown(prompts: Prompts, export: dict[str, Any]) -> str:
 
 
 def to_csv(export: dict[str, Any]) -> str:
-    """One row per note (section, note, votes, author): for a spreadsheet."""
+    """One row per note (section, note, votes, author, heard or guessed, where, grouped duplicates):
+    for a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
     anonymous = export["session"]["anonymous"]
-    writer.writerow(["section", "note", "votes", *([] if anonymous else ["author"])])
+    writer.writerow(["section", "note", "votes", *([] if anonymous else ["author"]), "basis", "heard_from",
+                     "grouped"])
     for section in export["sections"]:
         for note in section["notes"]:
             writer.writerow([section["name"], note["text"], note["votes"],
-                             *([] if anonymous else [note["author"]["name"]])])
+                             *([] if anonymous else [note["author"]["name"]]), note.get("basis", ""),
+                             note.get("heard_from", ""), " | ".join(note.get("grouped", []))])
     return out.getvalue()
 
 
