@@ -167,14 +167,15 @@ def _session(w: Workshop) -> None:
                                            (CHLOE, "pains_notes"), (ANA, "gains_notes")], start=1):
         w.control(phase)
         w.add_notes(user, macro)
-    w.scene("vote")
+    w.scene("group")
     w.control(6)
+    w.scene("vote")
+    w.control(7)
     _vote(w)
     w.scene("wrapup")
-    w.stage.clock.advance(minutes=5)
-    w.stage.tick()
-    w.stage.clock.advance(minutes=2)
-    w.stage.tick()
+    for minutes in (5, 5):  # the vote's time runs out, then the wrap-up's
+        w.stage.clock.advance(minutes=minutes)
+        w.stage.tick()
 
 
 def _vote(w: Workshop) -> None:
