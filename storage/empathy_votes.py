@@ -63,7 +63,7 @@ def set_ballot(
                for note_id, count in votes.items() if count and mine.get(note_id) != count]
     if changed:
         dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-        upsert = dialect.insert(Vote).values(changed)  # type: ignore[attr-defined]
+        upsert = dialect.insert(Vote)  # type: ignore[attr-defined]
         db.execute(upsert.on_conflict_do_update(index_elements=["note_id", "user_id"],
-                                                set_={"count": upsert.excluded.count}))
+                                                set_={"count": upsert.excluded.count}), changed)
     return kept + sum(votes.values())
