@@ -75,11 +75,7 @@ def _events(app: App, secret: bytes, environ: dict[str, Any], start_response: St
     headers = {key[5:].lower().replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
     headers["content-type"] = environ.get("CONTENT_TYPE", "")
     try:
-        payload = _form_payload(raw) if headers["content-type"].startswith(FORM) else None
-        if payload is not None:  # decoded here: Bolt reads the JSON as it is
-            headers["content-type"] = "application/json"
-        request = BoltRequest(body=raw.decode("utf-8") if payload is None else payload,
-                              query=environ.get("QUERY_STRING", ""), headers=headers)
+        request = _bolt_request(raw, environ.get("QUERY_STRING", ""), headers)
         reason = payload_shape.problem(request.body)
     except (UnicodeDecodeError, ValueError, TypeError, AttributeError, KeyError, IndexError):
         reason = "not readable as a Slack request"
@@ -115,6 +111,20 @@ def _read_signed(stream: Any, length: int, secret: bytes, timestamp: str,
     expected = "v0=" + digest.hexdigest()
     signed = hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
     return (b"".join(kept) if length <= MAX_BODY else None), signed
+
+
+def _bolt_request(raw: bytes, query: str, headers: dict[str, str]) -> BoltRequest:
+    """Bolt's request for the body; an interaction's payload is decoded here (`_form_payload`) and
+    handed to Bolt as JSON, then the request gets its raw body and type back, as Bolt would have
+    it (for an app that checks the signature itself, or copies the request)."""
+    text = raw.decode("utf-8")
+    payload = _form_payload(raw) if headers["content-type"].startswith(FORM) else None
+    if payload is None:
+        return BoltRequest(body=text, query=query, headers=headers)
+    request = BoltRequest(body=payload, query=query, headers={**headers, "content-type": "application/json"})
+    request.raw_body, request.content_type = text, headers["content-type"]
+    request.headers["content-type"] = [headers["content-type"]]
+    return request
 
 
 def _form_payload(raw: bytes) -> str | None:
