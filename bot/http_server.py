@@ -139,7 +139,7 @@ def _form_payload(raw: bytes) -> str | None:
     if not raw.startswith(b"payload="):
         return None
     value = raw[len(b"payload="):]
-    if not value.isascii() or b"=" in value or b"&" in value or b"\n" in value or b"\r" in value:
+    if not value or not value.isascii() or b"=" in value or b"&" in value or b"\n" in value or b"\r" in value:
         return None
     decoded = binascii.a2b_qp(value.replace(b"+", b" ").replace(b"%", b"="))
     if len(decoded) != len(value) - 2 * value.count(b"%"):
