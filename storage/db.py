@@ -121,11 +121,15 @@ def insert_new(db: Session, model: type[SQLModel], rows: list[dict[str, Any]], *
     if not rows:
         return [] if returning else 0
     dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(rows).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    statement = dialect.insert(model).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    # The rows go as parameters, not in the statement: its compiled form is cached (a statement
+    # with the values inside is compiled anew each time, a millisecond of CPU), and several rows
+    # still go in one INSERT (SQLAlchemy's "insertmanyvalues").
+    params = rows[0] if len(rows) == 1 else rows
     if returning:
-        return [tuple(row) for row in db.execute(statement.returning(*returning))]
+        return [tuple(row) for row in db.execute(statement.returning(*returning), params)]
     key = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
-    return len(db.execute(statement.returning(*key)).all())  # rowcount is -1 for some drivers
+    return len(db.execute(statement.returning(*key), params).all())  # rowcount is -1 for some drivers
 
 
 def alembic_config(engine: Engine) -> Config:

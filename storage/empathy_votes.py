@@ -4,7 +4,8 @@ submission sets the same state again instead of adding votes."""
 from __future__ import annotations
 
 from sqlalchemy import delete
-from sqlmodel import Session, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
 
 from storage.models import Note, Vote
 from storage.states import NoteVisibility
@@ -43,20 +44,26 @@ def set_ballot(
     """Replace the user's votes on the notes in `votes` (other notes keep theirs) after checking
     every rule against the database; returns the votes the user has spent in all.
 
-    Raises BallotError (and writes nothing) when a rule is broken."""
-    valid = set(db.exec(select(Note.id).where(
-        Note.team_id == team_id, Note.session_id == session_id, Note.visibility == NoteVisibility.VISIBLE,
-        Note.id.in_(list(votes)))).all())  # type: ignore[union-attr]
-    if set(votes) - valid:
+    One read (the session's notes with the user's votes on them), then only what changed is
+    written: a first ballot is one INSERT. Raises BallotError (and writes nothing) when a rule
+    is broken."""
+    rows = db.execute(
+        select(Note.id, Note.visibility, Vote.count)
+        .outerjoin(Vote, (Vote.note_id == Note.id) & (Vote.user_id == user_id))
+        .where(Note.team_id == team_id, Note.session_id == session_id)).all()
+    if set(votes) - {note_id for note_id, visibility, _ in rows if visibility == NoteVisibility.VISIBLE}:
         raise BallotError("unknown_note")
-    kept = db.exec(select(func.coalesce(func.sum(Vote.count), 0)).where(
-        Vote.session_id == session_id, Vote.user_id == user_id,
-        Vote.note_id.not_in(list(votes)))).one()  # type: ignore[attr-defined]
+    mine = {note_id: count for note_id, _, count in rows if count}
+    kept = sum(count for note_id, count in mine.items() if note_id not in votes)
     check_counts(votes, kept=kept, budget=budget, per_note=per_note)
-    db.execute(delete(Vote).where(  # type: ignore[arg-type]
-        Vote.session_id == session_id, Vote.user_id == user_id, Vote.note_id.in_(list(votes))))  # type: ignore[attr-defined]
-    chosen = [Vote(team_id=team_id, session_id=session_id, note_id=note_id, user_id=user_id, count=count)
-              for note_id, count in votes.items() if count]
-    db.add_all(chosen)
-    db.flush()
+    dropped = [note_id for note_id, count in votes.items() if not count and note_id in mine]
+    if dropped:
+        db.execute(delete(Vote).where(Vote.user_id == user_id, Vote.note_id.in_(dropped)))  # type: ignore[attr-defined]
+    changed = [{"team_id": team_id, "session_id": session_id, "note_id": note_id, "user_id": user_id, "count": count}
+               for note_id, count in votes.items() if count and mine.get(note_id) != count]
+    if changed:
+        dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+        upsert = dialect.insert(Vote)  # type: ignore[attr-defined]
+        db.execute(upsert.on_conflict_do_update(index_elements=["note_id", "user_id"],
+                                                set_={"count": upsert.excluded.count}), changed)
     return kept + sum(votes.values())

@@ -99,10 +99,19 @@ def next_in_lane(db: Session, *, team_id: str, lane: str, after_id: int, now: da
 
 
 def _first_of_lane() -> Any:
+    return _FIRST_OF_LANE
+
+
+def _build_first_of_lane() -> Any:
     earlier = aliased(OutboxMessage)
     return or_(OutboxMessage.lane == "", ~exists().where(
         earlier.team_id == OutboxMessage.team_id, earlier.lane == OutboxMessage.lane, earlier.id < OutboxMessage.id,
         earlier.state.in_((OutboxState.PENDING, OutboxState.SENDING))))  # type: ignore[attr-defined]
+
+
+# Built once: it has no parameters, and building it (an alias and a subquery) cost more CPU than
+# the claim's SQL itself (about a third of sending one message, measured with py-spy).
+_FIRST_OF_LANE = _build_first_of_lane()
 
 
 def _claimable(now: datetime, stale_before: datetime) -> Any:
