@@ -12,7 +12,7 @@ import json
 from slack_bolt import Ack
 
 from bot.conversation_flow import Invalid
-from bot.journeys import changes, fields, ids, lookup, modals
+from bot.journeys import changes, fields, filling, ids, lookup, modals
 from bot.modal_values import ModalValues
 from bot.request_context import RequestContext
 from storage import journey_layers as layers
@@ -63,6 +63,11 @@ def handle_pick(ack: Ack, ctx: RequestContext) -> None:
             changes.changed(ctx, journey, detail="layer")
     if layer is None or layer.journey_id != journey.id:
         ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        return
+    if form.selected(ids.HOW_BLOCK) == modals.IN_DM:
+        filling.begin(ctx, journey=journey, layer_id=layer.id, layer_name=name, from_stage_id=stage.id)
+        ack(response_action="update", view=modals.build_info(prompts, prompts.part(
+            modals.MODALS, "dm_started", layer=name, journey=journey.name)))
         return
     cell = layers.get_cell(ctx.db, layer_id=layer.id, stage_id=stage.id)
     ack(response_action="update", view=modals.build_fill(prompts, journey=journey, layer_id=layer.id,

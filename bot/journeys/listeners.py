@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import outbox
+from bot import conversation, outbox
 from bot.deps import Deps
-from bot.journeys import card, create, export, ids, image, layers, listing, notes, stages, subject
+from bot.journeys import card, create, export, filling, ids, image, layers, listing, notes, stages, subject
 
 ACTIONS = {
     ids.NEW_FROM_HOME: create.handle_new,
@@ -50,3 +50,4 @@ def register(app: App, deps: Deps) -> None:
                       summary=deps.prompts.part(help_text, "show"))
     deps.outbox_senders.update(OUTBOX)
     deps.subjects[subject.KIND] = subject.JourneySubject(deps)
+    conversation.register(app, deps).flows[filling.NAME] = filling.build_flow(deps)
