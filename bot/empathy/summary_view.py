@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import CANVASES
+from bot.journeys import ids as journey_ids
 from bot.render.empathy_canvas import CanvasSection
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -69,6 +70,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
     out.append(blocks.context(t("hypothesis")))
     out.append(blocks.actions(
         blocks.button(t("persona_button"), ids.PERSONA_FROM_SESSION, value=str(session.id), style="primary"),
+        blocks.button(t("journey_button"), journey_ids.LINK_NOTES, value=str(session.id)),
         blocks.button(t("export_md"), ids.EXPORT, value=f"{session.id}:md"),
         blocks.button(t("export_json"), ids.EXPORT_JSON, value=f"{session.id}:json"),
         blocks.button(t("export_csv"), ids.EXPORT_CSV, value=f"{session.id}:csv"),

@@ -27,6 +27,7 @@ FILL_MODAL = "journey_fill_stage"
 LINK_PERSONA_MODAL = "journey_link_persona_pick"
 LINK_NOTES_PICK_MODAL = "journey_link_notes_pick"
 LINK_NOTES_MODAL = "journey_link_notes_stages"
+LINK_NOTES_STEP_MODAL = "journey_link_notes_step"
 INFO_MODAL = "journey_info"
 
 NAME_BLOCK = "name"

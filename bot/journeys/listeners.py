@@ -6,7 +6,20 @@ from slack_bolt import App
 
 from bot import conversation, outbox
 from bot.deps import Deps
-from bot.journeys import card, create, export, filling, ids, image, layers, listing, notes, stages, subject
+from bot.journeys import (
+    card,
+    create,
+    export,
+    filling,
+    ids,
+    image,
+    layers,
+    listing,
+    note_linking,
+    notes,
+    stages,
+    subject,
+)
 
 ACTIONS = {
     ids.NEW_FROM_HOME: create.handle_new,
@@ -27,6 +40,7 @@ VIEWS = {
     ids.LINK_PERSONA_MODAL: layers.handle_link_persona_submission,
     ids.LINK_NOTES_PICK_MODAL: notes.handle_pick_journey,
     ids.LINK_NOTES_MODAL: notes.handle_link_submission,
+    ids.LINK_NOTES_STEP_MODAL: note_linking.handle_step,
 }
 SHORTCUTS = {ids.NEW_SHORTCUT: create.handle_new}
 OUTBOX = {
