@@ -120,3 +120,16 @@ def test_the_persona_conversation_offers_to_link_a_journey(bot: Bot, slack: Fake
     with Session(bot.engine) as db:
         persona = db.exec(select(Persona).where(Persona.name == "Maya")).one()
         assert db.exec(select(JourneyLayer.persona_id)).all() == [persona.id]
+
+
+def test_home_shows_my_journeys_their_health_and_a_new_journey_button(bot: Bot, slack: FakeSlack) -> None:
+    from tests.journey_kit import add_persona
+    from tests.test_home import _open_home
+
+    j = Journeys(bot, slack)
+    add_persona(bot, "Lonely")
+    j.create("Checkout", template="short")
+    home = text_of({"blocks": _open_home(bot, OWNER, "Checkout")["blocks"]})
+    assert "no persona" in home and "1 persona is on no journey" in home and ids.NEW_FROM_HOME in home
+    view = j.open_by_click(ids.NEW_FROM_HOME, "home")
+    assert view["callback_id"] == ids.CREATE_MODAL

@@ -11,6 +11,7 @@ from bot.journeys import (
     create,
     export,
     filling,
+    home,
     ids,
     image,
     layers,
@@ -64,4 +65,5 @@ def register(app: App, deps: Deps) -> None:
                       summary=deps.prompts.part(help_text, "show"))
     deps.outbox_senders.update(OUTBOX)
     deps.subjects[subject.KIND] = subject.JourneySubject(deps)
+    deps.home_sections.append(home.build_section)
     conversation.register(app, deps).flows[filling.NAME] = filling.build_flow(deps)
