@@ -28,12 +28,13 @@ NOTES_SHOWN = 2  # linked empathy notes quoted under a stage (all of them in the
 
 def build_card(prompts: Prompts, journey_map: JourneyMap, *, layer_filter: int | None = None) -> list[dict]:
     """The card's blocks, as detailed as one message allows."""
+    found = compare.warnings(journey_map)  # once: the card is drawn again at lower detail until it fits
     for pains, chars in DETAIL:
         try:
-            return blocks.message_blocks(_card(prompts, journey_map, layer_filter, pains, chars))
+            return blocks.message_blocks(_card(prompts, journey_map, layer_filter, pains, chars, found))
         except blocks.BlockLimitError:
             continue
-    return blocks.message_blocks(_card(prompts, journey_map, layer_filter, 0, 0, compact=True))
+    return blocks.message_blocks(_card(prompts, journey_map, layer_filter, 0, 0, found, compact=True))
 
 
 def fallback_text(prompts: Prompts, journey_map: JourneyMap) -> str:
@@ -41,7 +42,7 @@ def fallback_text(prompts: Prompts, journey_map: JourneyMap) -> str:
 
 
 def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: int, chars: int,
-          compact: bool = False) -> list[Any]:
+          found: list[compare.MethodWarning], compact: bool = False) -> list[Any]:
     def t(macro: str, **kw: object) -> str:
         return prompts.part(CARD, macro, **kw)
 
@@ -53,7 +54,6 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
                          layers=[(x.name, x.is_segment) for x in full.layers],
                          filtered=shown.layers[0].name if shown is not full else "")),
     ]
-    found = compare.warnings(full)
     if found:
         out.append(blocks.section(warnings_text(prompts, found)))
     for index, stage in enumerate(full.stages, start=1):
