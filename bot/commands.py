@@ -72,6 +72,7 @@ class CommandRouter:
 
     def add(self, command: str, name: str, handler: Callable[[CommandCall], None], *, usage: str = "",
             summary: str) -> None:
+        """`name` "" takes every text no other subcommand of `command` names (but `help`)."""
         self.routes.setdefault(command, {})[name] = Subcommand(name, usage, summary, handler)
 
     def register(self, app: App) -> None:
@@ -87,6 +88,10 @@ class CommandRouter:
             words = text.split()
         name = words[0].lower() if words else ""
         sub = self.routes.get(command, {}).get(name)
+        whole = self.routes.get(command, {}).get("") if sub is None and name != "help" else None
+        if whole is not None:  # a command that takes its whole text (`/review-all REASON`)
+            whole.handler(CommandCall(command, "", words, text, ack, ctx))
+            return
         if sub is None:
             ack(**self.help_message(command, unknown=name if name not in ("", "help") else None))
             return

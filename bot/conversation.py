@@ -67,7 +67,7 @@ class ConversationEngine:
         """The outbox sender of a start: open the DM, claim the place (the DM itself, or a new
         thread when a conversation is going on there), queue the intro and the first question."""
         p, team_id = delivery.payload, delivery.team_id
-        spec, user_id = self.flows[p["flow"]], str(p["user"])
+        spec, user_id = self.flows[p["flow"]].bound(p["context"]), str(p["user"])
         channel = client.conversations_open(users=user_id)["channel"]["id"]
         answers = {"values": p["prefill"], "context": p["context"], "started_by": delivery.id}
         intro = self.deps.prompts.part(spec.template, "intro", **p["context"])
@@ -129,6 +129,7 @@ class ConversationEngine:
         spec = self.flows.get(row.flow)
         if spec is None:
             return True
+        spec = spec.bound(row.answers.get("context", {}))
         if row.expires_at <= self.deps.clock.now():
             if store.finish_conversation(uow.db, conversation_id=row.id, seen_updated_at=row.updated_at):
                 self._say(uow, row, self._expired_say(spec))
@@ -217,7 +218,7 @@ class ConversationEngine:
         index = spec.index(row.step)
         step = spec.steps[index]
         current = row.answers.get("values", {}).get(step.key)
-        question = self.deps.prompts.part(spec.template, f"question_{step.key}")
+        question = spec.question(self.deps.prompts, step.key)
         parts = [blocks.section(question)]
         if _filled(current):
             parts.append(blocks.section(self._t("current", value=spec.show(step.key, current))))

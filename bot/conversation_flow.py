@@ -20,6 +20,7 @@ from storage.outbox import Outgoing
 if TYPE_CHECKING:
     from bot.deps import Deps
     from bot.unit_of_work import UnitOfWork
+    from prompts import Prompts
 
 
 class Command(StrEnum):
@@ -89,13 +90,25 @@ class Flow:
     """A conversation as data. `template` holds `intro`, `question_<step>` and the error macros;
     `show(key, value)` reads a stored answer back; `finish(done, uow)` writes the result in the
     unit of work of the last answer and returns the last message (a `Say`, or an outbox message
-    of the flow's own); it may raise Invalid with `step` set to send the person back there."""
+    of the flow's own); it may raise Invalid with `step` set to send the person back there.
+
+    A flow whose steps depend on what it is about (a journey's stages) gives `bind`: the
+    conversation's stored context -> the flow with its steps (and `ask`: step key -> question),
+    so a restart rebuilds the same steps from the row alone."""
 
     name: str
     template: str
     steps: tuple[Step, ...]
     show: Callable[[str, Any], str]
     finish: Callable[[Finished, UnitOfWork], Say | Outgoing]
+    bind: Callable[[dict[str, Any]], Flow] | None = None
+    ask: Callable[[str], str] | None = None
+
+    def bound(self, context: dict[str, Any]) -> Flow:
+        return self.bind(context) if self.bind is not None else self
+
+    def question(self, prompts: Prompts, key: str) -> str:
+        return self.ask(key) if self.ask is not None else prompts.part(self.template, f"question_{key}")
 
     def index(self, key: str) -> int:
         return next(i for i, step in enumerate(self.steps) if step.key == key)

@@ -49,6 +49,8 @@ class Deps:
     conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
     owners: Any = None  # the one bot.governance.owners.OwnerDirectory (users.info cache), made by its first user
     on_stop: list[Callable[[], None]] = field(default_factory=list)
+    # (prompts, db, *, team_id, user_id) -> blocks: sections features add to the Home tab (journeys)
+    home_sections: list[Callable[..., list[Any]]] = field(default_factory=list)
     # (db, team_id, now) -> None: end a workspace's scheduled work when it uninstalls the app
     on_uninstall: list[Callable[[Session, str, datetime], None]] = field(default_factory=list)
     _running: int = field(default=0, init=False, repr=False)

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from storage.journey_fields import ITEM_KEYS
 from storage.journey_models import Journey, JourneyLayer, JourneyNoteLink, PersonaStage, Stage
 from storage.journeys import list_stages, record
-from storage.models import Note, Persona
+from storage.models import EmpathySession, Note, Persona
 from storage.states import JourneyChange, JourneyStatus, LayerKind, PersonaStatus
 
 
@@ -37,6 +37,8 @@ class LinkedNote:
     session_id: int
     persona_id: int | None
     text: str
+    channel_id: str = ""  # where the session ran (its board message: the link back)
+    board_ts: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,12 @@ def load_map(db: Session, *, journey: Journey) -> JourneyMap:
                                                        PersonaStage.layer_id.in_([x.id for x in layers]))):
             cells[(cell.layer_id, cell.stage_id)] = cell
     notes: dict[int, list[LinkedNote]] = defaultdict(list)
-    for link, text in db.execute(select(JourneyNoteLink, Note.text).join(Note, Note.id == JourneyNoteLink.note_id)
-                                 .where(JourneyNoteLink.team_id == team_id, JourneyNoteLink.journey_id == journey.id)
-                                 .order_by(JourneyNoteLink.id)):
-        notes[link.stage_id].append(LinkedNote(link.note_id, link.session_id, link.persona_id, text))
+    for link, text, channel, board in db.execute(
+            select(JourneyNoteLink, Note.text, EmpathySession.channel_id, EmpathySession.board_ts)
+            .join(Note, Note.id == JourneyNoteLink.note_id)
+            .outerjoin(EmpathySession, EmpathySession.id == JourneyNoteLink.session_id)
+            .where(JourneyNoteLink.team_id == team_id, JourneyNoteLink.journey_id == journey.id)
+            .order_by(JourneyNoteLink.id)):
+        notes[link.stage_id].append(LinkedNote(link.note_id, link.session_id, link.persona_id, text, channel or "",
+                                               board or ""))
     return JourneyMap(journey, stages, layers, cells, dict(notes))

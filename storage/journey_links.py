@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from storage.db import insert_new
 from storage.journey_models import Journey, JourneyCard, JourneyNoteLink, Stage
 from storage.journeys import record
-from storage.models import EmpathySession, Note
-from storage.states import JourneyChange
+from storage.models import EmpathySession, Note, Persona
+from storage.states import JourneyChange, PersonaStatus
 
 CARDS_KEPT = 20  # the newest cards of a journey are kept up to date; older ones stay as they were
 
@@ -44,14 +44,17 @@ def set_card_filter(db: Session, *, team_id: str, channel_id: str, message_ts: s
 def link_notes(db: Session, *, journey: Journey, session_id: int, links: dict[int, int], by: str,
                now: datetime) -> int:
     """Place notes (note id -> stage id) of one finished session on the journey's stages, under
-    the session's persona; notes of other sessions or stages of other journeys are ignored."""
+    the session's persona (the one made from it); notes of other sessions or stages of other journeys are ignored."""
     session = db.get(EmpathySession, session_id)
     if session is None or session.team_id != journey.team_id or not links:
         return 0
+    persona_id = session.persona_id or db.exec(
+        select(Persona.id).where(Persona.team_id == journey.team_id, Persona.source_session_id == session_id,
+                                 Persona.status == PersonaStatus.ACTIVE).order_by(Persona.id.desc())).first()
     stages = set(db.exec(select(Stage.id).where(Stage.journey_id == journey.id)))
     notes = set(db.exec(select(Note.id).where(Note.session_id == session_id, Note.id.in_(list(links)))))
     rows = [{"team_id": journey.team_id, "journey_id": journey.id, "stage_id": stage_id, "note_id": note_id,
-             "session_id": session_id, "persona_id": session.persona_id, "linked_by": by, "created_at": now}
+             "session_id": session_id, "persona_id": persona_id, "linked_by": by, "created_at": now}
             for note_id, stage_id in links.items() if note_id in notes and stage_id in stages]
     added = insert_new(db, JourneyNoteLink, rows)
     if added:

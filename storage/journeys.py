@@ -78,6 +78,11 @@ def find_journeys(db: Session, *, team_id: str, name: str) -> list[Journey]:
     return exact or rows
 
 
+def any_active(db: Session, *, team_id: str) -> bool:
+    return db.exec(select(Journey.id).where(Journey.team_id == team_id, Journey.status == JourneyStatus.ACTIVE)
+                   .limit(1)).first() is not None
+
+
 def name_taken(db: Session, *, team_id: str, name: str, except_id: int | None = None) -> bool:
     query = select(Journey.id).where(Journey.team_id == team_id, Journey.status == JourneyStatus.ACTIVE,
                                      func.lower(Journey.name) == name.casefold())

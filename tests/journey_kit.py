@@ -133,3 +133,12 @@ class Journeys:
         form = body["view"]
         values = {f"{ids.FIELD_PREFIX}{key}": {"value": text} for key, text in fields.items()}
         return self.submit(form, values)
+
+    def fill_in_dm(self, journey_id: int, *, layer: str, stage_id: int) -> dict[str, Any]:
+        """The picker's "Fill in a DM": returns the view the modal turns into."""
+        pick = self.open_by_click(ids.FILL, str(journey_id))
+        answer = self.submit(pick, {ids.LAYER_BLOCK: {"value": payloads.input_static_select(layer)},
+                                    ids.SEGMENT_BLOCK: {"value": ""},
+                                    ids.STAGE_BLOCK: {"value": payloads.input_static_select(str(stage_id))},
+                                    ids.HOW_BLOCK: {"value": payloads.input_static_select("dm")}})
+        return answer.json()

@@ -10,6 +10,7 @@ from bot import blocks
 from bot.empathy import ids
 from bot.empathy.agenda import PhaseKind, areas_of, of_session
 from bot.empathy.reveal_view import area_name
+from bot.journeys import ids as journey_ids
 from bot.render.empathy_canvas import CanvasArea, CanvasSection
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -79,6 +80,7 @@ def _build(prompts: Prompts, outcome: Outcome, chars: int) -> list[dict]:
     out.append(blocks.actions(
         blocks.button(t("persona_button"), ids.PERSONA_FROM_SESSION, value=str(session.id), style="primary"),
         *(evidence if heard else []),
+        blocks.button(t("journey_button"), journey_ids.LINK_NOTES, value=str(session.id)),
         blocks.button(t("export_md"), ids.EXPORT, value=f"{session.id}:md"),
         blocks.button(t("export_json"), ids.EXPORT_JSON, value=f"{session.id}:json"),
         blocks.button(t("export_csv"), ids.EXPORT_CSV, value=f"{session.id}:csv"),

@@ -1,4 +1,4 @@
-"""Governance wiring, in one table: the five review actions, `/persona review-all`, the review
+"""Governance wiring, in one table: the five review actions, `/review-all` (also `/persona review-all`), the review
 sweep (a tick) and the reaction to changes. The modules named here do the work."""
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class ChangeListener:
 def register(app: App, deps: Deps) -> None:
     for action_id, handler in ACTIONS.items():
         app.action(action_id)(handler)
-    deps.commands.add("/persona", "review-all", changes.handle_review_all, usage='"REASON"',
-                      summary=deps.prompts.part("governance/help", "review_all"))
+    summary = deps.prompts.part("governance/help", "review_all")
+    deps.commands.add("/persona", "review-all", changes.handle_review_all, usage='"REASON"', summary=summary)
+    deps.commands.add("/review-all", "", changes.handle_review_all, usage='"REASON"', summary=summary)
     deps.ticks[TICK] = Sweep(deps)
     deps.on_change.append(ChangeListener(deps))

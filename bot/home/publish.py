@@ -36,6 +36,8 @@ def gather(deps: Deps, db: Session, *, team_id: str, user_id: str, page: int = 0
         if info is not None and info.owner_id == user_id:
             data.mine.append(info)
     data.sessions = sessions.list_recent_sessions(db, team_id=team_id, limit=10)
+    for section in deps.home_sections:
+        data.sections.append(section(deps.prompts, db, team_id=team_id, user_id=user_id))
     data.health = workspace_health(deps, db, owner_directory(deps), team_id=team_id, now=now)
     return data
 

@@ -36,6 +36,7 @@ class HomeData:
     mine: list[SubjectInfo] = field(default_factory=list)
     sessions: list[EmpathySession] = field(default_factory=list)
     health: Health = field(default_factory=Health)
+    sections: list[list[Block]] = field(default_factory=list)  # what other features add (`deps.home_sections`)
 
 
 def build_home(prompts: Prompts, data: HomeData) -> dict:
@@ -52,6 +53,7 @@ def build_home(prompts: Prompts, data: HomeData) -> dict:
         blocks.divider(),
         *build_mine(prompts, data.mine),
         blocks.divider(),
+        *(b for section in data.sections for b in [*section, blocks.divider()]),
         *build_sessions(prompts, data.sessions),
         blocks.divider(),
         *build_health(prompts, data.health),

@@ -37,11 +37,19 @@ class MethodWarning:
     count: int = 0
 
 
-def _words(cell: PersonaStage, keys: tuple[str, ...] = ITEM_KEYS) -> set[str]:
-    return {w.casefold() for k in keys for item in getattr(cell, k) for w in _WORD.findall(item)}
+def _words(cell: PersonaStage, keys: tuple[str, ...] = ITEM_KEYS) -> frozenset[str]:
+    """The cell's words (cached on the cell for the comparison's duration: a 12 x 5 map with full
+    fields compares each cell with four others, and splitting its text is most of the cost)."""
+    content = (keys, *(tuple(getattr(cell, k)) for k in keys))  # an edited cell is split again
+    cache = cell.__dict__.setdefault("_compare_words", {})
+    if content not in cache:
+        cache.clear() if len(cache) > 4 else None
+        cache[content] = frozenset(w.casefold() for k in keys for item in getattr(cell, k)
+                                   for w in _WORD.findall(item))
+    return cache[content]
 
 
-def _jaccard(a: set[str], b: set[str]) -> float | None:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float | None:
     return len(a & b) / len(a | b) if a or b else None
 
 

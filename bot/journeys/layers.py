@@ -12,13 +12,17 @@ import json
 from slack_bolt import Ack
 
 from bot.conversation_flow import Invalid
-from bot.journeys import changes, fields, ids, lookup, modals
+from bot.deps import Deps
+from bot.journeys import changes, fields, filling, ids, lookup, modals
 from bot.modal_values import ModalValues
+from bot.personas import refresh as persona_cards
 from bot.request_context import RequestContext
+from bot.unit_of_work import UnitOfWork
 from storage import journey_layers as layers
 from storage import journeys as store
 from storage.journey_fields import LAYER_FIELDS
 from storage.models import Persona
+from storage.states import JourneyStatus
 
 
 def handle_fill(ack: Ack, ctx: RequestContext) -> None:
@@ -63,6 +67,11 @@ def handle_pick(ack: Ack, ctx: RequestContext) -> None:
             changes.changed(ctx, journey, detail="layer")
     if layer is None or layer.journey_id != journey.id:
         ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        return
+    if form.selected(ids.HOW_BLOCK) == modals.IN_DM:
+        filling.begin(ctx, journey=journey, layer_id=layer.id, layer_name=name, from_stage_id=stage.id)
+        ack(response_action="update", view=modals.build_info(prompts, prompts.part(
+            modals.MODALS, "dm_started", layer=name, journey=journey.name)))
         return
     cell = layers.get_cell(ctx.db, layer_id=layer.id, stage_id=stage.id)
     ack(response_action="update", view=modals.build_fill(prompts, journey=journey, layer_id=layer.id,
@@ -116,20 +125,34 @@ def handle_link_persona(ack: Ack, ctx: RequestContext) -> None:
 
 
 def link_persona(ctx: RequestContext, *, journey_id: int, persona_id: int) -> bool:
-    """Layer a persona on a journey (the seam the persona conversation calls too); True when new."""
-    journey = lookup.by_value(ctx, str(journey_id))
-    persona = ctx.db.get(Persona, persona_id)
-    if journey is None or persona is None or persona.team_id != ctx.team_id:
+    """Layer a persona on a journey from a click; True when new."""
+    return link_in_unit(ctx.deps, ctx.uow, team_id=ctx.team_id, journey_id=journey_id, persona_id=persona_id,
+                        by=ctx.user_id)
+
+
+def link_in_unit(deps: Deps, uow: UnitOfWork, *, team_id: str, journey_id: int, persona_id: int, by: str) -> bool:
+    """The seam the persona conversation calls too (in its last answer's unit of work)."""
+    journey = store.get_journey(uow.db, team_id=team_id, journey_id=journey_id)
+    persona = uow.db.get(Persona, persona_id)
+    if journey is None or journey.status != JourneyStatus.ACTIVE or persona is None or persona.team_id != team_id:
         return False
-    _, new = layers.add_layer(ctx.db, journey=journey, persona_id=persona_id, by=ctx.user_id, now=ctx.now())
+    _, new = layers.add_layer(uow.db, journey=journey, persona_id=persona_id, by=by, now=deps.clock.now())
     if new:
-        changes.changed(ctx, journey, detail="layer")
+        changes.follow(deps, uow, journey, by=by, detail="layer")
+        uow.after_commit(persona_cards.follow, deps, team_id, persona_id)  # their "Journeys:" line
     return new
 
 
 def handle_link_persona_submission(ack: Ack, ctx: RequestContext) -> None:
     chosen = ModalValues(ctx.view).selected(ids.JOURNEY_BLOCK) or ""
     persona_id = ctx.private_metadata
-    if chosen.isdigit() and persona_id.isdigit():
-        link_persona(ctx, journey_id=int(chosen), persona_id=int(persona_id))
+    journey = lookup.by_value(ctx, chosen)
+    persona = ctx.db.get(Persona, int(persona_id)) if persona_id.isdigit() and len(persona_id) < 12 else None
+    if journey is None or persona is None or persona.team_id != ctx.team_id:
+        ack(response_action="update", view=modals.build_info(ctx.deps.prompts, ctx.deps.prompts.part(
+            modals.MODALS, "gone")))
+        return
+    new = link_persona(ctx, journey_id=journey.id, persona_id=persona.id)
     ack()
+    lookup.tell(ctx, ctx.deps.prompts.part(lookup.REPLIES, "persona_linked", persona=persona.name,
+                                           journey=journey.name, new=new))

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import outbox
+from bot import conversation, outbox
 from bot.deps import Deps
-from bot.journeys import card, create, export, ids, image, layers, listing, notes, stages, subject
+from bot.journeys import (
+    card,
+    create,
+    export,
+    filling,
+    home,
+    ids,
+    image,
+    layers,
+    listing,
+    note_linking,
+    notes,
+    stages,
+    subject,
+)
 
 ACTIONS = {
     ids.NEW_FROM_HOME: create.handle_new,
@@ -27,6 +41,7 @@ VIEWS = {
     ids.LINK_PERSONA_MODAL: layers.handle_link_persona_submission,
     ids.LINK_NOTES_PICK_MODAL: notes.handle_pick_journey,
     ids.LINK_NOTES_MODAL: notes.handle_link_submission,
+    ids.LINK_NOTES_STEP_MODAL: note_linking.handle_step,
 }
 SHORTCUTS = {ids.NEW_SHORTCUT: create.handle_new}
 OUTBOX = {
@@ -50,3 +65,5 @@ def register(app: App, deps: Deps) -> None:
                       summary=deps.prompts.part(help_text, "show"))
     deps.outbox_senders.update(OUTBOX)
     deps.subjects[subject.KIND] = subject.JourneySubject(deps)
+    deps.home_sections.append(home.build_section)
+    conversation.register(app, deps).flows[filling.NAME] = filling.build_flow(deps)

@@ -21,6 +21,8 @@ from storage.journeys import TEMPLATES
 MODALS = "journeys/modals"
 CADENCES = (30, 90, 182, 365)
 NEW_SEGMENT = "segment"
+IN_DM = "dm"  # the picker's "how": this stage in the modal, or the conversation from this stage on
+IN_MODAL = "modal"
 
 
 def _t(prompts: Prompts, macro: str, **kw: object) -> str:
@@ -97,6 +99,8 @@ def build_pick(prompts: Prompts, *, journey_map: JourneyMap, personas: list[tupl
         blocks.text_input(block_id=ids.SEGMENT_BLOCK, label=_t(prompts, "segment"), optional=True,
                           max_length=fields.NAME_MAX, hint=_t(prompts, "segment_hint")),
         _select(ids.STAGE_BLOCK, _t(prompts, "stage"), stages, initial=stages[0][0] if stages else None),
+        _select(ids.HOW_BLOCK, _t(prompts, "how"), [(IN_MODAL, _t(prompts, "how_modal")),
+                                                    (IN_DM, _t(prompts, "how_dm"))], initial=IN_MODAL, optional=True),
     ])
 
 

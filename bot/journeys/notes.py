@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import InputBlock, Option, StaticSelectElement
 from slack_sdk.models.blocks.basic_components import PlainTextObject
 
 from bot import blocks
-from bot.journeys import changes, ids, lookup, modals
+from bot.journeys import changes, ids, lookup, modals, note_linking
 from bot.modal_values import ModalValues
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
@@ -22,6 +22,8 @@ from storage import journey_links as links
 from storage import journeys as store
 from storage.journey_models import Journey, Stage
 
+NOTES = "journeys/notes"
+ALL, ONE_BY_ONE = "all", "one"  # every top-voted note in one modal, or one note per step
 NOTES_OFFERED = 20  # the top-voted notes of the session: 20 selects and a context fit a modal
 
 
@@ -35,7 +37,10 @@ def handle_link_notes(ack: Ack, ctx: RequestContext) -> None:
                             submit=prompts.part(modals.MODALS, "next"), close=prompts.part(modals.MODALS, "cancel"),
                             private_metadata=ctx.value, blocks=[modals._select(
                                 ids.JOURNEY_BLOCK, prompts.part(modals.MODALS, "journey"),
-                                [(str(s.id), s.name) for s in summaries])])
+                                [(str(s.id), s.name) for s in summaries]), modals._select(
+                                ids.HOW_BLOCK, prompts.part(NOTES, "how"),
+                                [(ALL, prompts.part(NOTES, "how_all")), (ONE_BY_ONE, prompts.part(NOTES, "how_one"))],
+                                initial=ALL, optional=True)])
     ack()
     ctx.later(lookup.open_modal, ctx, view)
 
@@ -68,6 +73,11 @@ def handle_pick_journey(ack: Ack, ctx: RequestContext) -> None:
         return
     voted.sort(key=lambda n: (-n.votes, n.id))
     stages = store.list_stages(ctx.db, team_id=ctx.team_id, journey_id=journey.id)
+    if ModalValues(ctx.view).selected(ids.HOW_BLOCK) == ONE_BY_ONE:
+        ack(response_action="update", view=note_linking.build_step(
+            prompts, journey=journey, stages=stages, session_id=session_id,
+            notes=[(n.id, n.text, n.votes) for n in voted[:NOTES_OFFERED]], index=0, linked=0))
+        return
     ack(response_action="update", view=build_notes_modal(prompts, journey=journey, stages=stages,
                                                          session_id=session_id,
                                                          notes=[(n.id, n.text) for n in voted]))

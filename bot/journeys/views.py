@@ -18,21 +18,23 @@ from bot import blocks
 from bot.journeys import compare, ids
 from bot.journeys.fields import emotion_text
 from prompts import Prompts
-from storage.journey_layers import JourneyMap, Layer
+from storage.journey_layers import JourneyMap, Layer, LinkedNote
 
 CARD = "journeys/card"
 DETAIL = ((3, 120), (2, 80), (1, 60), (1, 30), (0, 0))  # (pains per layer, characters per pain)
 LAYERS_PER_STAGE = 9  # a section takes 10 fields; one is the notes line
+NOTES_SHOWN = 2  # linked empathy notes quoted under a stage (all of them in the exports)
 
 
 def build_card(prompts: Prompts, journey_map: JourneyMap, *, layer_filter: int | None = None) -> list[dict]:
     """The card's blocks, as detailed as one message allows."""
+    found = compare.warnings(journey_map)  # once: the card is drawn again at lower detail until it fits
     for pains, chars in DETAIL:
         try:
-            return blocks.message_blocks(_card(prompts, journey_map, layer_filter, pains, chars))
+            return blocks.message_blocks(_card(prompts, journey_map, layer_filter, pains, chars, found))
         except blocks.BlockLimitError:
             continue
-    return blocks.message_blocks(_card(prompts, journey_map, layer_filter, 0, 0, compact=True))
+    return blocks.message_blocks(_card(prompts, journey_map, layer_filter, 0, 0, found, compact=True))
 
 
 def fallback_text(prompts: Prompts, journey_map: JourneyMap) -> str:
@@ -40,7 +42,7 @@ def fallback_text(prompts: Prompts, journey_map: JourneyMap) -> str:
 
 
 def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: int, chars: int,
-          compact: bool = False) -> list[Any]:
+          found: list[compare.MethodWarning], compact: bool = False) -> list[Any]:
     def t(macro: str, **kw: object) -> str:
         return prompts.part(CARD, macro, **kw)
 
@@ -52,12 +54,12 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
                          layers=[(x.name, x.is_segment) for x in full.layers],
                          filtered=shown.layers[0].name if shown is not full else "")),
     ]
-    found = compare.warnings(full)
     if found:
         out.append(blocks.section(warnings_text(prompts, found)))
     for index, stage in enumerate(full.stages, start=1):
-        notes = len(full.notes.get(stage.id, []))
-        heading = t("stage_heading", number=index, name=stage.name, notes=notes)
+        linked = full.notes.get(stage.id, [])
+        heading = t("stage_heading", number=index, name=stage.name, notes=len(linked),
+                    linked=[] if compact else _linked_notes(full, linked[:NOTES_SHOWN], chars or 60))
         cells = [_layer_field(prompts, shown, layer, stage.id, pains, chars)
                  for layer in shown.layers[:LAYERS_PER_STAGE]]
         if compact or not cells:
@@ -69,6 +71,14 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
     out.append(blocks.actions(_filter(prompts, full, layer_filter), *_buttons(prompts, journey.id),
                               block_id=f"journey:{journey.id}"))
     return out
+
+
+def _linked_notes(journey_map: JourneyMap, notes: list[LinkedNote], chars: int) -> list[tuple[str, str, str]]:
+    """(persona name or "", the note clipped, the link back to its session's board) per note."""
+    names = {x.persona_id: x.name for x in journey_map.layers if x.persona_id is not None}
+    return [(names.get(n.persona_id, "") if n.persona_id else "", blocks.clip(n.text, chars),
+             f"https://slack.com/archives/{n.channel_id}/p{n.board_ts.replace('.', '')}"
+             if n.channel_id and n.board_ts else "") for n in notes]
 
 
 def _layer_field(prompts: Prompts, journey_map: JourneyMap, layer: Layer, stage_id: int, pains: int,

@@ -15,7 +15,7 @@ from bot.commands import CommandCall
 from bot.personas import flow
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
-from storage import empathy
+from storage import empathy, journeys
 
 REPLIES = "personas/replies"
 
@@ -24,6 +24,8 @@ def begin(ctx: RequestContext, *, prefill: dict[str, Any] | None = None,
           context: dict[str, Any] | None = None) -> None:
     """Queue the conversation; the owner and cadence start at their defaults."""
     values = {"owner_id": ctx.user_id, "cadence_days": ctx.deps.settings.review_cadence_days, **(prefill or {})}
+    if journeys.any_active(ctx.db, team_id=ctx.team_id):  # then the last question offers to link one
+        context = {**(context or {}), "offer_journey": True}
     ctx.deps.conversations.begin(ctx, flow=flow.NAME, prefill=values, context=context)
 
 

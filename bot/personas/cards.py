@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.deps import Deps
 from bot.personas import quality, views
 from prompts import unescape_slack
-from storage import persona_evidence
+from storage import journey_layers, persona_evidence
 from storage import personas as store
 from storage.models import Persona
 
@@ -25,8 +25,10 @@ def card(deps: Deps, db: Session, persona: Persona, *, shareable: bool = False,
     now = deps.clock.now()
     counts = persona_evidence.count_evidence(db, team_id=persona.team_id, persona_ids=[persona.id])
     warnings = quality.persona_warnings(db, persona=persona, now=now, prompts=deps.prompts)
+    journeys = [name for _, name, _ in journey_layers.journeys_of_persona(db, team_id=persona.team_id,
+                                                                          persona_id=persona.id)]
     built = views.build_card(deps.prompts, persona=persona, evidence_count=counts.get(persona.id, 0),
-                             warnings=warnings, now=now, intro=intro, shareable=shareable)
+                             warnings=warnings, now=now, journeys=journeys, intro=intro, shareable=shareable)
     return {"text": views.card_text(deps.prompts, persona), "blocks": built}
 
 

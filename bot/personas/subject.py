@@ -18,6 +18,7 @@ from bot import blocks
 from bot.deps import Deps
 from bot.personas import form, ids, lifecycle, refresh
 from bot.review_subjects import SubjectInfo, after_commit
+from storage import journey_layers
 from storage import personas as store
 from storage.db import unit_of_work
 from storage.models import Persona
@@ -61,6 +62,11 @@ class PersonaSubject:
     def retire(self, db: Session, *, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
         lifecycle.retire(self.deps, self._work(db, team_id, subject_id), team_id=team_id, persona_id=subject_id,
                          user_id=by_user_id, now=now)
+
+    def linked(self, db: Session, *, team_id: str, subject_id: int) -> list[tuple[str, int]]:
+        """The journeys the persona is layered on: they are reviewed together with it."""
+        return [("journey", journey_id) for journey_id, _, _ in
+                journey_layers.journeys_of_persona(db, team_id=team_id, persona_id=subject_id)]
 
     def _work(self, db: Session, team_id: str, persona_id: int) -> lifecycle.Work:
         """Governance's unit of work; posted cards follow once it commits."""

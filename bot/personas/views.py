@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 
 from bot import blocks
+from bot.journeys import ids as journey_ids
 from bot.personas import fields, ids
 from bot.personas.quality import QualityWarning
 from prompts import Prompts
@@ -86,6 +87,7 @@ def _buttons(prompts: Prompts, persona: Persona, shareable: bool) -> list[Any]:
         blocks.button(t("add_evidence"), ids.ADD_EVIDENCE, value=value),
         blocks.button(t("history"), ids.HISTORY, value=value),
         blocks.button(t("suggest"), ids.SUGGEST, value=value),
+        blocks.button(t("link_journey"), journey_ids.LINK_PERSONA, value=value),
         retire,
     ]
     if shareable:
