@@ -141,12 +141,13 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (`workshop-bot db upgrade`, and at start-up)."""
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "heads")  # branches of parallel work, until re-chained
 
 
 def migration_state(engine: Engine) -> tuple[str | None, str]:
-    """(current revision of the database, head revision of the code)."""
+    """(current revision of the database, head revision of the code); while parallel branches
+    are not yet re-chained each side is its heads, joined by commas."""
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current, script.get_current_head() or ""
+        current = ",".join(sorted(MigrationContext.configure(connection).get_current_heads())) or None
+    return current, ",".join(sorted(script.get_heads()))

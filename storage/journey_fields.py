@@ -28,6 +28,7 @@ LAYER_FIELDS: tuple[LayerField, ...] = (
     LayerField("touchpoints", FieldKind.ITEMS),
     LayerField("channels", FieldKind.ITEMS),
     LayerField("questions", FieldKind.ITEMS),
+    LayerField("thoughts", FieldKind.ITEMS),
     LayerField("emotion", FieldKind.EMOTION),
     LayerField("pains", FieldKind.ITEMS),
     LayerField("opportunities", FieldKind.ITEMS),

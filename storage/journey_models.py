@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.states import JourneyChange, JourneyStatus, LayerKind, StrEnumColumn
+from storage.states import JourneyChange, JourneyState, JourneyStatus, LayerKind, StrEnumColumn
 
 
 def _json_list() -> object:
@@ -40,6 +40,11 @@ class Journey(SQLModel, table=True):
     team_id: str = Field(index=True)
     name: str
     goal: str = _long_text()
+    state: JourneyState = _state(JourneyState, JourneyState.CURRENT)
+    scope_start: str = _long_text()  # where the journey starts, where it ends, why this journey
+    scope_end: str = _long_text()
+    scope_why: str = _long_text()
+    backstage: str = _long_text()  # future state: the internal processes and tools behind it
     owner_id: str = Field(index=True)
     cadence_days: int = 90
     next_review_at: datetime | None = None
@@ -78,6 +83,7 @@ class JourneyLayer(SQLModel, table=True):
     persona_id: int | None = Field(default=None, foreign_key="persona.id", index=True)
     segment: str = ""
     subject_key: str
+    owner_id: str = ""  # who keeps this persona-journey link true (default: whoever linked it)
     created_by: str
     created_at: datetime
 
@@ -97,10 +103,12 @@ class PersonaStage(SQLModel, table=True):
     touchpoints: list[str] = _json_list()
     channels: list[str] = _json_list()
     questions: list[str] = _json_list()
+    thoughts: list[str] = _json_list()
     emotion: int | None = None
     emotion_word: str = ""
     pains: list[str] = _json_list()
     opportunities: list[str] = _json_list()
+    not_part: bool = False  # this stage is not part of this layer's journey
     updated_by: str = ""
     updated_at: datetime | None = None
 

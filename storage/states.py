@@ -81,6 +81,13 @@ class JourneyStatus(StrEnum):
     RETIRED = "retired"  # no longer reviewed or shown in lists
 
 
+class JourneyState(StrEnum):
+    """Which world a journey map describes: today's experience, or the one we intend to build."""
+
+    CURRENT = "current"
+    FUTURE = "future"
+
+
 class LayerKind(StrEnum):
     """Who a journey layer speaks for: a persona, or a role-based segment ("buyer") when no
     persona exists yet (shown as such, so nobody mistakes it for researched people)."""

@@ -40,18 +40,18 @@ def test_two_personas_layered_in_a_dm_with_a_restart_in_the_middle(slack: FakeSl
         j.fill(journey.id, layer=f"persona:{maya}", stage_id=signup.id, pains="Fees", emotion="-1 anxious")
 
         dm = _start(j, journey.id, layer=f"layer:{_layer_id(first, maya)}", stage_id=signup.id)
-        assert "Sign up → First use" in dm.posts()[-2]["text"] and "Question 1 of 16" in dm.last()
+        assert "Sign up → First use" in dm.posts()[-2]["text"] and "Question 1 of 18" in dm.last()
         assert "Sign up" in dm.last() and "What do they want" in dm.last()
-        assert "Question 2 of 16" in dm.say("- Finish fast\n- No password")
+        assert "Question 2 of 18" in dm.say("- Finish fast\n- No password")
         back = dm.say("back")
-        assert "Question 1 of 16" in back and "Finish fast" in back, "back shows the answer given"
-        assert "Question 2 of 16" in dm.say("ok")
-        for number in (3, 4, 5, 6):
+        assert "Question 1 of 18" in back and "Finish fast" in back, "back shows the answer given"
+        assert "Question 2 of 18" in dm.say("ok")
+        for number in (3, 4, 5, 6, 7):
             asked = dm.say("skip")
-            assert f"Question {number} of 16" in asked
+            assert f"Question {number} of 18" in asked
         assert "-1 anxious" in asked, "the emotion filled in the form shows as Currently"
         assert "Fees" in dm.say("ok"), "ok keeps the emotion; the pains show theirs"
-        assert "Question 8 of 16" in dm.say("ok")
+        assert "Question 9 of 18" in dm.say("ok")
     finally:
         first.close()
 
@@ -59,8 +59,8 @@ def test_two_personas_layered_in_a_dm_with_a_restart_in_the_middle(slack: FakeSl
     try:
         dm = Dm(second, j.user)
         asked = dm.say("Show the delivery date early")
-        assert "Question 9 of 16" in asked and "First use" in asked
-        for _ in range(4):
+        assert "Question 10 of 18" in asked and "First use" in asked
+        for _ in range(5):
             dm.say("skip")
         assert "How do they feel" in dm.say("skip")
         assert "Start with a number" in dm.say("7 ecstatic", replies=2)
@@ -78,8 +78,8 @@ def test_two_personas_layered_in_a_dm_with_a_restart_in_the_middle(slack: FakeSl
         assert (cells[first_use.id].emotion, cells[first_use.id].pains) == (2, ["Slow app"])
 
         dm = _start(j, journey.id, layer=f"persona:{leo}", stage_id=first_use.id)
-        assert "Question 1 of 8" in dm.last() and "First use" in dm.last()
-        for answer in ("Learn it alone", "skip", "skip", "skip", "skip", "-2 lost", "No help", "skip"):
+        assert "Question 1 of 9" in dm.last() and "First use" in dm.last()
+        for answer in ("Learn it alone", "skip", "skip", "skip", "skip", "skip", "-2 lost", "No help", "skip"):
             last = dm.say(answer)
         assert "1 stage changed" in last
         leo_cells = [c for c in j.cells() if c.layer_id == _layer_id(second, leo)]
@@ -96,7 +96,7 @@ def test_cancel_saves_nothing(bot: Bot, slack: FakeSlack) -> None:
     j.create("Checkout", template="short")
     journey = j.journey("Checkout")
     dm = _start(j, journey.id, layer=f"persona:{maya}", stage_id=j.stages(journey.id)[0].id)
-    assert "Question 1 of 40" in dm.last()
+    assert "Question 1 of 45" in dm.last()
     dm.say("Pay fast")
     assert "Nothing was saved" in dm.say("cancel")
     assert j.cells() == []

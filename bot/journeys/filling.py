@@ -10,9 +10,9 @@ row. What the layer says now is prefilled, so `ok` keeps it; `skip` leaves a fie
 ```mermaid
 stateDiagram-v2
     [*] --> s1_goals: card "Fill a stage" -> "In a DM, from this stage on"
-    s1_goals --> s1_actions --> s1_touchpoints --> s1_channels --> s1_questions
-    s1_questions --> s1_emotion --> s1_pains --> s1_opportunities
-    s1_opportunities --> s2_goals: next stage (same eight questions)
+    s1_goals --> s1_actions --> s1_touchpoints --> s1_channels --> s1_questions --> s1_thoughts
+    s1_thoughts --> s1_emotion --> s1_pains --> s1_opportunities
+    s1_opportunities --> s2_goals: next stage (same nine questions)
     s2_goals --> sN_opportunities: ...
     sN_opportunities --> saved: every stage saved (same transaction as the last answer)
     saved --> [*]: cards refreshed, image redrawn, linked owners nudged
