@@ -133,5 +133,5 @@ def test_the_home_section_and_the_conversation_steps(any_engine):
         stages = store.list_stages(db, team_id=TEAM, journey_id=journey.id)
         steps = filling.steps(stages)
         assert len(steps) == 5 * 9 and steps[6].key == f"{stages[0].id}:emotion"
-        assert steps[5].parse("-1 anxious", None) == parse_emotion("-1 anxious") == (-1, "anxious")
+        assert steps[6].parse("-1 anxious", None) == parse_emotion("-1 anxious") == (-1, "anxious")
         assert "Discover" in filling.question(Prompts(), stages[0], "pains")
