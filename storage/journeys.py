@@ -46,11 +46,15 @@ class PlannedStage:
     stage_id: int | None = None
 
 
+DETAILS = ("name", "goal", "state", "scope_start", "scope_end", "scope_why", "backstage")
+
+
 def create_journey(db: Session, *, team_id: str, name: str, goal: str, owner_id: str, cadence_days: int,
-                   stages: list[str], created_by: str, now: datetime) -> Journey:
+                   stages: list[str], created_by: str, now: datetime, scope: dict[str, Any] | None = None) -> Journey:
+    """`scope`: the journey's state and scope columns (`DETAILS` but name and goal), as the form read them."""
     journey = Journey(team_id=team_id, name=name, goal=goal, owner_id=owner_id, cadence_days=cadence_days,
                       next_review_at=now + timedelta(days=cadence_days), created_by=created_by,
-                      created_at=now, updated_at=now)
+                      created_at=now, updated_at=now, **{k: v for k, v in (scope or {}).items() if k in DETAILS})
     db.add(journey)
     db.flush()
     db.add_all(Stage(team_id=team_id, journey_id=journey.id, position=index, name=stage)
@@ -58,6 +62,19 @@ def create_journey(db: Session, *, team_id: str, name: str, goal: str, owner_id:
     record(db, journey=journey, change=JourneyChange.CREATED, editor_id=created_by, now=now,
            detail={"stages": stages})
     return journey
+
+
+def update_details(db: Session, *, journey: Journey, values: dict[str, Any], editor_id: str,
+                   now: datetime) -> list[str]:
+    """Name, goal, state and scope (only `DETAILS` keys); returns what changed, recorded in the history."""
+    changed = {k: v for k, v in values.items() if k in DETAILS and getattr(journey, k) != v}
+    if not changed:
+        return []
+    db.execute(update(Journey).where(Journey.id == journey.id).values(**changed))
+    record(db, journey=journey, change=JourneyChange.EDITED, editor_id=editor_id, now=now,
+           detail={"fields": sorted(changed)})
+    db.refresh(journey)
+    return sorted(changed)
 
 
 def get_journey(db: Session, *, team_id: str, journey_id: int) -> Journey | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_bolt import Ack
 
 from bot.commands import CommandCall
-from bot.journeys import fields, ids, lookup, modals, subject
+from bot.journeys import fields, ids, lookup, modals, scope, subject
 from bot.modal_values import ModalValues
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
@@ -65,6 +65,8 @@ def handle_create_submission(ack: Ack, ctx: RequestContext) -> None:
     problem = stage_errors(stages)
     if problem:
         errors[ids.TYPED_BLOCK] = t(problem, limit=fields.STAGES_MAX if "many" in problem else fields.STAGE_NAME_MAX)
+    details, problems = scope.read(prompts, ctx.view)
+    errors.update(problems)
     owner = form.user(ids.OWNER_BLOCK) or ctx.user_id
     cadence = int(form.selected(ids.CADENCE_BLOCK) or 90)
     if errors:
@@ -72,7 +74,7 @@ def handle_create_submission(ack: Ack, ctx: RequestContext) -> None:
         return
     journey = store.create_journey(ctx.db, team_id=ctx.team_id, name=name, goal=goal, owner_id=owner,
                                    cadence_days=cadence if cadence in modals.CADENCES else 90, stages=stages,
-                                   created_by=ctx.user_id, now=ctx.now())
+                                   created_by=ctx.user_id, now=ctx.now(), scope=details)
     reviews.schedule_next_cadence(ctx.db, team_id=ctx.team_id, subject_type=subject.KIND, subject_id=journey.id,
                                   owner_id=owner, due_at=journey.next_review_at, now=ctx.now())
     announce_change(ctx.db, ctx.deps.on_change, SubjectChange(ctx.team_id, subject.KIND, journey.id, "created",

@@ -22,6 +22,8 @@ NAME_MAX = 80
 STAGE_NAME_MAX = 60
 STAGES_MAX = 15
 GOAL_MAX = 500
+SCOPE_MAX = 300
+BACKSTAGE_MAX = 1500
 EMOTION_FACES = {-2: ":disappointed:", -1: ":confused:", 0: ":neutral_face:", 1: ":slightly_smiling_face:",
                  2: ":star-struck:"}
 BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")

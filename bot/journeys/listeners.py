@@ -18,6 +18,7 @@ from bot.journeys import (
     listing,
     note_linking,
     notes,
+    scope,
     stages,
     subject,
 )
@@ -27,6 +28,7 @@ ACTIONS = {
     ids.FILTER: card.handle_filter,
     ids.DIFFER: card.handle_differ,
     ids.EDIT_STAGES: stages.handle_edit,
+    ids.EDIT_DETAILS: scope.handle_edit,
     ids.FILL: layers.handle_fill,
     ids.LINK_PERSONA: layers.handle_link_persona,
     ids.LINK_NOTES: notes.handle_link_notes,
@@ -36,6 +38,7 @@ VIEWS = {
     ids.CREATE_MODAL: create.handle_create_submission,
     ids.STAGES_MODAL: stages.handle_submission,
     ids.STAGES_CONFIRM_MODAL: stages.handle_confirm,
+    ids.DETAILS_MODAL: scope.handle_submission,
     ids.PICK_MODAL: layers.handle_pick,
     ids.FILL_MODAL: layers.handle_fill_submission,
     ids.LINK_PERSONA_MODAL: layers.handle_link_persona_submission,

@@ -17,19 +17,22 @@ from storage.journey_fields import LAYER_FIELDS
 from storage.journey_layers import JourneyMap
 from storage.journey_models import Journey, PersonaStage, Stage
 from storage.journeys import TEMPLATES
+from storage.states import JourneyState
 
 MODALS = "journeys/modals"
 CADENCES = (30, 90, 182, 365)
 NEW_SEGMENT = "segment"
 IN_DM = "dm"  # the picker's "how": this stage in the modal, or the conversation from this stage on
 IN_MODAL = "modal"
+SCOPE_TEXTS = ((ids.SCOPE_START_BLOCK, "scope_start"), (ids.SCOPE_END_BLOCK, "scope_end"),
+               (ids.SCOPE_WHY_BLOCK, "scope_why"))
 
 
 def _t(prompts: Prompts, macro: str, **kw: object) -> str:
     return prompts.part(MODALS, macro, **kw)
 
 
-def _select(block_id: str, label: str, options: list[tuple[str, str]], *, initial: str | None = None,
+def select(block_id: str, label: str, options: list[tuple[str, str]], *, initial: str | None = None,
             optional: bool = False) -> InputBlock:
     opts = [Option(value=value, text=PlainTextObject(text=blocks.clip(text, 75))) for value, text in options[:100]]
     chosen = next((o for o in opts if o.value == initial), None)
@@ -50,12 +53,30 @@ def build_create(prompts: Prompts, *, owner_id: str, where: str = "") -> dict:
         blocks.text_input(block_id=ids.GOAL_BLOCK, label=_t(prompts, "goal"), multiline=True,
                           max_length=fields.GOAL_MAX, placeholder=_t(prompts, "goal_placeholder")),
         owner,
-        _select(ids.CADENCE_BLOCK, _t(prompts, "cadence"),
+        select(ids.CADENCE_BLOCK, _t(prompts, "cadence"),
                 [(str(d), _t(prompts, "cadence_option", days=d)) for d in CADENCES], initial="90"),
-        _select(ids.TEMPLATE_BLOCK, _t(prompts, "template"), templates, initial="lifecycle"),
+        select(ids.TEMPLATE_BLOCK, _t(prompts, "template"), templates, initial="lifecycle"),
         blocks.text_input(block_id=ids.TYPED_BLOCK, label=_t(prompts, "typed"), multiline=True, optional=True,
                           max_length=1500, hint=_t(prompts, "typed_hint")),
+        *scope_blocks(prompts),
     ])
+
+
+def scope_blocks(prompts: Prompts, journey: Journey | None = None) -> list[InputBlock]:
+    """The state, the three scope questions, and the backstage (future state only)."""
+    state = journey.state if journey is not None else JourneyState.CURRENT
+    out: list[InputBlock] = [select(ids.STATE_BLOCK, _t(prompts, "state"),
+                                           [(s.value, _t(prompts, "state_option", state=s.value))
+                                            for s in JourneyState], initial=state.value)]
+    for block_id, key in SCOPE_TEXTS:
+        out.append(blocks.text_input(block_id=block_id, label=_t(prompts, key), optional=True,
+                                     max_length=fields.SCOPE_MAX, initial=getattr(journey, key, "") or None,
+                                     placeholder=_t(prompts, f"{key}_placeholder")))
+    out.append(blocks.text_input(block_id=ids.BACKSTAGE_BLOCK, label=_t(prompts, "backstage"), optional=True,
+                                 multiline=True, max_length=fields.BACKSTAGE_MAX,
+                                 initial=getattr(journey, "backstage", "") or None,
+                                 hint=_t(prompts, "backstage_hint")))
+    return out
 
 
 def build_stages(prompts: Prompts, *, journey: Journey, stages: list[Stage]) -> dict:
@@ -65,7 +86,7 @@ def build_stages(prompts: Prompts, *, journey: Journey, stages: list[Stage]) -> 
         rows.append(blocks.text_input(block_id=f"{ids.STAGE_NAME_PREFIX}{stage.id}", optional=True,
                                       label=_t(prompts, "stage_label", number=index), initial=stage.name,
                                       max_length=fields.STAGE_NAME_MAX))
-        rows.append(_select(f"{ids.STAGE_POS_PREFIX}{stage.id}", _t(prompts, "position_label", name=stage.name),
+        rows.append(select(f"{ids.STAGE_POS_PREFIX}{stage.id}", _t(prompts, "position_label", name=stage.name),
                             [(str(n), str(n)) for n in range(1, fields.STAGES_MAX + 1)], initial=str(index)))
     rows.append(blocks.text_input(block_id=ids.ADD_STAGES_BLOCK, label=_t(prompts, "add_stages"), multiline=True,
                                   optional=True, max_length=1000, hint=_t(prompts, "add_stages_hint")))
@@ -95,11 +116,11 @@ def build_pick(prompts: Prompts, *, journey_map: JourneyMap, personas: list[tupl
     return blocks.modal(callback_id=ids.PICK_MODAL, title=_t(prompts, "pick_title"),
                         submit=_t(prompts, "next"), close=_t(prompts, "cancel"),
                         private_metadata=str(journey_map.journey.id), blocks=[
-        _select(ids.LAYER_BLOCK, _t(prompts, "layer"), options, initial=options[0][0]),
+        select(ids.LAYER_BLOCK, _t(prompts, "layer"), options, initial=options[0][0]),
         blocks.text_input(block_id=ids.SEGMENT_BLOCK, label=_t(prompts, "segment"), optional=True,
                           max_length=fields.NAME_MAX, hint=_t(prompts, "segment_hint")),
-        _select(ids.STAGE_BLOCK, _t(prompts, "stage"), stages, initial=stages[0][0] if stages else None),
-        _select(ids.HOW_BLOCK, _t(prompts, "how"), [(IN_MODAL, _t(prompts, "how_modal")),
+        select(ids.STAGE_BLOCK, _t(prompts, "stage"), stages, initial=stages[0][0] if stages else None),
+        select(ids.HOW_BLOCK, _t(prompts, "how"), [(IN_MODAL, _t(prompts, "how_modal")),
                                                     (IN_DM, _t(prompts, "how_dm"))], initial=IN_MODAL, optional=True),
     ])
 
@@ -126,7 +147,7 @@ def build_link_persona(prompts: Prompts, *, persona_id: int, journeys: list[tupl
     return blocks.modal(callback_id=ids.LINK_PERSONA_MODAL, title=_t(prompts, "link_title"),
                         submit=_t(prompts, "link_submit"), close=_t(prompts, "cancel"),
                         private_metadata=str(persona_id), blocks=[
-        _select(ids.JOURNEY_BLOCK, _t(prompts, "journey"), [(str(i), n) for i, n in journeys])])
+        select(ids.JOURNEY_BLOCK, _t(prompts, "journey"), [(str(i), n) for i, n in journeys])])
 
 
 def build_info(prompts: Prompts, text: str, *, title: str = "") -> dict:

@@ -53,6 +53,9 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
         blocks.context(t("about", goal=journey.goal, owner=journey.owner_id, stages=len(full.stages),
                          layers=[(x.name, x.is_segment) for x in full.layers],
                          filtered=shown.layers[0].name if shown is not full else "")),
+        blocks.context(blocks.clip(t("scope", state=journey.state.value, start=journey.scope_start,
+                                     end=journey.scope_end, why=journey.scope_why,
+                                     backstage=[x for x in journey.backstage.splitlines() if x.strip()]), 3000)),
     ]
     if found:
         out.append(blocks.section(warnings_text(prompts, found)))
@@ -109,6 +112,7 @@ def _buttons(prompts: Prompts, journey_id: int) -> list[Any]:
     return [blocks.button(prompts.part(CARD, "differ"), ids.DIFFER, value=value),
             blocks.button(prompts.part(CARD, "fill"), ids.FILL, value=value, style="primary"),
             blocks.button(prompts.part(CARD, "edit_stages"), ids.EDIT_STAGES, value=value),
+            blocks.button(prompts.part(CARD, "edit_details"), ids.EDIT_DETAILS, value=value),
             *(blocks.button(prompts.part(CARD, "export", fmt=fmt), action_id, value=value)
               for action_id, fmt in ids.EXPORTS.items())]
 

@@ -34,6 +34,9 @@ def build_document(journey_map: JourneyMap) -> dict[str, Any]:
                  for n in journey_map.notes.get(stage.id, [])]
         stages.append({"position": position, "name": stage.name, "layers": layers, "notes": notes})
     return {"journey": {"id": journey.id, "name": journey.name, "goal": journey.goal, "owner": journey.owner_id,
+                        "state": journey.state.value,
+                        "scope": {"start": journey.scope_start, "end": journey.scope_end, "why": journey.scope_why},
+                        "backstage": [x.strip() for x in journey.backstage.splitlines() if x.strip()],
                         "review_every_days": journey.cadence_days, "status": journey.status.value,
                         "created_at": journey.created_at.isoformat(),
                         "updated_at": journey.updated_at.isoformat() if journey.updated_at else None},
