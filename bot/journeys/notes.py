@@ -35,9 +35,9 @@ def handle_link_notes(ack: Ack, ctx: RequestContext) -> None:
     else:
         view = blocks.modal(callback_id=ids.LINK_NOTES_PICK_MODAL, title=prompts.part(modals.MODALS, "link_title"),
                             submit=prompts.part(modals.MODALS, "next"), close=prompts.part(modals.MODALS, "cancel"),
-                            private_metadata=ctx.value, blocks=[modals._select(
+                            private_metadata=ctx.value, blocks=[modals.select(
                                 ids.JOURNEY_BLOCK, prompts.part(modals.MODALS, "journey"),
-                                [(str(s.id), s.name) for s in summaries]), modals._select(
+                                [(str(s.id), s.name) for s in summaries]), modals.select(
                                 ids.HOW_BLOCK, prompts.part(NOTES, "how"),
                                 [(ALL, prompts.part(NOTES, "how_all")), (ONE_BY_ONE, prompts.part(NOTES, "how_one"))],
                                 initial=ALL, optional=True)])
