@@ -108,8 +108,9 @@ def handle_fill_submission(ack: Ack, ctx: RequestContext) -> None:
         ack(response_action="errors", errors={f"{ids.FIELD_PREFIX}{LAYER_FIELDS[0].key}": prompts.part(
             modals.MODALS, "stage_gone")})
         return
-    if layers.save_cell(ctx.db, journey=journey, layer_id=layer_id, stage_id=stage_id,
-                        values=fields.parse_answers(texts), by=ctx.user_id, now=ctx.now()):
+    values = fields.parse_answers(texts) | {"not_part": ids.NOT_PART in form.checked(ids.NOT_PART_BLOCK)}
+    if layers.save_cell(ctx.db, journey=journey, layer_id=layer_id, stage_id=stage_id, values=values,
+                        by=ctx.user_id, now=ctx.now()):
         changes.changed(ctx, journey, detail="layer")
     ack()
 

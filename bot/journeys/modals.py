@@ -7,7 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_sdk.models.blocks import InputBlock, Option, StaticSelectElement, UserSelectElement
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    StaticSelectElement,
+    UserSelectElement,
+)
 from slack_sdk.models.blocks.basic_components import PlainTextObject
 
 from bot import blocks
@@ -136,6 +142,12 @@ def build_fill(prompts: Prompts, *, journey: Journey, layer_id: int, layer_name:
             multiline=field.key != "emotion", initial=fields.as_text(cell, field.key) or None,
             max_length=3000 if field.key != "emotion" else 50,
             hint=prompts.part(fields.TEMPLATE, "hint", key=field.key)))
+    left_out = Option(value=ids.NOT_PART, text=PlainTextObject(text=_t(prompts, "not_part", layer=layer_name)),
+                      description=PlainTextObject(text=_t(prompts, "not_part_hint")))
+    rows.append(InputBlock(block_id=ids.NOT_PART_BLOCK, label=PlainTextObject(text=_t(prompts, "not_part_label")),
+                           optional=True, element=CheckboxesElement(
+                               action_id="value", options=[left_out],
+                               initial_options=[left_out] if cell is not None and cell.not_part else None)))
     metadata = json.dumps({"j": journey.id, "l": layer_id, "s": stage.id}, separators=(",", ":"))
     return blocks.modal(callback_id=ids.FILL_MODAL, title=_t(prompts, "fill_title"), blocks=rows,
                         submit=_t(prompts, "save"), close=_t(prompts, "cancel"), private_metadata=metadata)

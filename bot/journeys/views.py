@@ -59,9 +59,10 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
     ]
     if found:
         out.append(blocks.section(warnings_text(prompts, found)))
+    gaps = compare.research_gaps(full)
     for index, stage in enumerate(full.stages, start=1):
         linked = full.notes.get(stage.id, [])
-        heading = t("stage_heading", number=index, name=stage.name, notes=len(linked),
+        heading = t("stage_heading", number=index, name=stage.name, notes=len(linked), gap=stage.id in gaps,
                     linked=[] if compact else _linked_notes(full, linked[:NOTES_SHOWN], chars or 60))
         cells = [_layer_field(prompts, shown, layer, stage.id, pains, chars)
                  for layer in shown.layers[:LAYERS_PER_STAGE]]
@@ -90,7 +91,7 @@ def _layer_field(prompts: Prompts, journey_map: JourneyMap, layer: Layer, stage_
     listed = [blocks.clip(p, chars) for p in (cell.pains if cell else [])[:pains]] if pains else []
     more = len(cell.pains) - len(listed) if cell else 0
     return prompts.part(CARD, "layer", name=blocks.clip(layer.name, 60), segment=layer.is_segment,
-                        emotion=emotion_text(cell), pains=listed, more=more)
+                        emotion=emotion_text(cell), pains=listed, more=more, not_part=bool(cell and cell.not_part))
 
 
 def warnings_text(prompts: Prompts, found: list[compare.MethodWarning]) -> str:

@@ -28,7 +28,8 @@ def build_document(journey_map: JourneyMap) -> dict[str, Any]:
         for layer in journey_map.layers:
             cell = journey_map.cell(layer.id, stage.id)
             layers.append({"name": layer.name, "kind": layer.kind.value, "persona_id": layer.persona_id,
-                           "emotion": cell.emotion if cell else None, "emotion_word": cell.emotion_word if cell else "",
+                           "not_part": bool(cell and cell.not_part), "emotion": cell.emotion if cell else None,
+                           "emotion_word": cell.emotion_word if cell else "",
                            **{k: list(getattr(cell, k)) if cell else [] for k in ITEM_KEYS}})
         notes = [{"note_id": n.note_id, "session_id": n.session_id, "persona_id": n.persona_id, "text": n.text}
                  for n in journey_map.notes.get(stage.id, [])]
@@ -59,12 +60,12 @@ def _csv(document: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["stage_position", "stage", "layer", "layer_kind", "emotion", "emotion_word", *ITEM_KEYS,
-                     "linked_notes"])
+                     "linked_notes", "not_part"])
     for stage in document["stages"]:
         notes = " | ".join(n["text"] for n in stage["notes"])
         for layer in stage["layers"] or [{"name": "", "kind": "", "emotion": None, "emotion_word": "",
-                                          **{k: [] for k in ITEM_KEYS}}]:
+                                          "not_part": False, **{k: [] for k in ITEM_KEYS}}]:
             writer.writerow([stage["position"], stage["name"], layer["name"], layer["kind"],
                              "" if layer["emotion"] is None else layer["emotion"], layer["emotion_word"],
-                             *("\n".join(layer[k]) for k in ITEM_KEYS), notes])
+                             *("\n".join(layer[k]) for k in ITEM_KEYS), notes, "yes" if layer["not_part"] else ""])
     return out.getvalue()
