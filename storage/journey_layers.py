@@ -25,6 +25,7 @@ class Layer:
     kind: LayerKind
     name: str
     persona_id: int | None
+    owner_id: str = ""  # who keeps this persona-journey link true
 
     @property
     def is_segment(self) -> bool:
@@ -73,8 +74,9 @@ def subject_key(*, persona_id: int | None, segment: str) -> str:
 
 
 def add_layer(db: Session, *, journey: Journey, persona_id: int | None = None, segment: str = "",
-              by: str, now: datetime) -> tuple[JourneyLayer, bool]:
-    """Layer a persona (or a segment) on the journey; (layer, True) when it is new."""
+              by: str, now: datetime, owner_id: str = "") -> tuple[JourneyLayer, bool]:
+    """Layer a persona (or a segment) on the journey; (layer, True) when it is new. The link's
+    owner (who keeps it true) is `owner_id`, or whoever linked it."""
     key = subject_key(persona_id=persona_id, segment=segment)
     found = db.exec(select(JourneyLayer).where(JourneyLayer.journey_id == journey.id,
                                                JourneyLayer.subject_key == key)).first()
@@ -82,12 +84,26 @@ def add_layer(db: Session, *, journey: Journey, persona_id: int | None = None, s
         return found, False
     layer = JourneyLayer(team_id=journey.team_id, journey_id=journey.id, persona_id=persona_id,
                          kind=LayerKind.PERSONA if persona_id is not None else LayerKind.SEGMENT,
-                         segment=segment.strip(), subject_key=key, created_by=by, created_at=now)
+                         segment=segment.strip(), subject_key=key, owner_id=owner_id or by, created_by=by,
+                         created_at=now)
     db.add(layer)
     db.flush()
     record(db, journey=journey, change=JourneyChange.LAYER_ADDED, editor_id=by, now=now,
            detail={"layer_id": layer.id, "persona_id": persona_id, "segment": layer.segment})
     return layer, True
+
+
+def set_link_owner(db: Session, *, journey: Journey, layer: JourneyLayer, owner_id: str, by: str,
+                   now: datetime) -> bool:
+    """Hand the persona-journey link to another owner; True when it changed (recorded in the history)."""
+    if not owner_id or layer.owner_id == owner_id:
+        return False
+    record(db, journey=journey, change=JourneyChange.EDITED, editor_id=by, now=now,
+           detail={"layer_id": layer.id, "link_owner": {"from": layer.owner_id, "to": owner_id}})
+    layer.owner_id = owner_id
+    db.add(layer)
+    db.flush()
+    return True
 
 
 def get_layer(db: Session, *, team_id: str, layer_id: int) -> JourneyLayer | None:
@@ -150,8 +166,8 @@ def load_map(db: Session, *, journey: Journey) -> JourneyMap:
     rows = db.execute(select(JourneyLayer, Persona.name).outerjoin(Persona, Persona.id == JourneyLayer.persona_id)
                       .where(JourneyLayer.team_id == team_id, JourneyLayer.journey_id == journey.id)
                       .order_by(JourneyLayer.id)).all()
-    layers = [Layer(row.id, row.kind, name if row.persona_id is not None and name else row.segment, row.persona_id)
-              for row, name in rows]
+    layers = [Layer(row.id, row.kind, name if row.persona_id is not None and name else row.segment, row.persona_id,
+                    row.owner_id) for row, name in rows]
     cells: dict[tuple[int, int], PersonaStage] = {}
     if layers:
         for cell in db.exec(select(PersonaStage).where(PersonaStage.team_id == team_id,

@@ -120,24 +120,30 @@ def handle_link_persona(ack: Ack, ctx: RequestContext) -> None:
     """Button value: the persona id. Opens a journey picker."""
     summaries, _ = store.list_summaries(ctx.db, team_id=ctx.team_id, limit=100)
     view = modals.build_link_persona(ctx.deps.prompts, persona_id=int(ctx.value) if ctx.value.isdigit() else 0,
-                                     journeys=[(s.id, s.name) for s in summaries])
+                                     journeys=[(s.id, s.name) for s in summaries], owner_id=ctx.user_id)
     ack()
     ctx.later(lookup.open_modal, ctx, view)
 
 
-def link_persona(ctx: RequestContext, *, journey_id: int, persona_id: int) -> bool:
+def link_persona(ctx: RequestContext, *, journey_id: int, persona_id: int, owner_id: str = "") -> bool:
     """Layer a persona on a journey from a click; True when new."""
     return link_in_unit(ctx.deps, ctx.uow, team_id=ctx.team_id, journey_id=journey_id, persona_id=persona_id,
-                        by=ctx.user_id)
+                        by=ctx.user_id, owner_id=owner_id)
 
 
-def link_in_unit(deps: Deps, uow: UnitOfWork, *, team_id: str, journey_id: int, persona_id: int, by: str) -> bool:
-    """The seam the persona conversation calls too (in its last answer's unit of work)."""
+def link_in_unit(deps: Deps, uow: UnitOfWork, *, team_id: str, journey_id: int, persona_id: int, by: str,
+                 owner_id: str = "") -> bool:
+    """The seam the persona conversation calls too (in its last answer's unit of work). The link's
+    owner is `owner_id` or whoever linked it; linking again with another owner hands it over."""
     journey = store.get_journey(uow.db, team_id=team_id, journey_id=journey_id)
     persona = uow.db.get(Persona, persona_id)
     if journey is None or journey.status != JourneyStatus.ACTIVE or persona is None or persona.team_id != team_id:
         return False
-    _, new = layers.add_layer(uow.db, journey=journey, persona_id=persona_id, by=by, now=deps.clock.now())
+    layer, new = layers.add_layer(uow.db, journey=journey, persona_id=persona_id, by=by, now=deps.clock.now(),
+                                  owner_id=owner_id)
+    if not new and layers.set_link_owner(uow.db, journey=journey, layer=layer, owner_id=owner_id, by=by,
+                                         now=deps.clock.now()):
+        changes.follow(deps, uow, journey, by=by, detail="layer")
     if new:
         changes.follow(deps, uow, journey, by=by, detail="layer")
         uow.after_commit(persona_cards.follow, deps, team_id, persona_id)  # their "Journeys:" line
@@ -145,7 +151,8 @@ def link_in_unit(deps: Deps, uow: UnitOfWork, *, team_id: str, journey_id: int, 
 
 
 def handle_link_persona_submission(ack: Ack, ctx: RequestContext) -> None:
-    chosen = ModalValues(ctx.view).selected(ids.JOURNEY_BLOCK) or ""
+    form = ModalValues(ctx.view)
+    chosen, owner = form.selected(ids.JOURNEY_BLOCK) or "", form.user(ids.LINK_OWNER_BLOCK) or ctx.user_id
     persona_id = ctx.private_metadata
     journey = lookup.by_value(ctx, chosen)
     persona = ctx.db.get(Persona, int(persona_id)) if persona_id.isdigit() and len(persona_id) < 12 else None
@@ -153,7 +160,7 @@ def handle_link_persona_submission(ack: Ack, ctx: RequestContext) -> None:
         ack(response_action="update", view=modals.build_info(ctx.deps.prompts, ctx.deps.prompts.part(
             modals.MODALS, "gone")))
         return
-    new = link_persona(ctx, journey_id=journey.id, persona_id=persona.id)
+    new = link_persona(ctx, journey_id=journey.id, persona_id=persona.id, owner_id=owner)
     ack()
     lookup.tell(ctx, ctx.deps.prompts.part(lookup.REPLIES, "persona_linked", persona=persona.name,
-                                           journey=journey.name, new=new))
+                                           journey=journey.name, new=new, owner=owner))

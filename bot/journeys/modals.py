@@ -153,13 +153,18 @@ def build_fill(prompts: Prompts, *, journey: Journey, layer_id: int, layer_name:
                         submit=_t(prompts, "save"), close=_t(prompts, "cancel"), private_metadata=metadata)
 
 
-def build_link_persona(prompts: Prompts, *, persona_id: int, journeys: list[tuple[int, str]]) -> dict:
+def build_link_persona(prompts: Prompts, *, persona_id: int, journeys: list[tuple[int, str]],
+                       owner_id: str = "") -> dict:
+    """Which journey, and who keeps the link true (the method: the link needs its own owner)."""
     if not journeys:
         return build_info(prompts, _t(prompts, "no_journeys"))
     return blocks.modal(callback_id=ids.LINK_PERSONA_MODAL, title=_t(prompts, "link_title"),
                         submit=_t(prompts, "link_submit"), close=_t(prompts, "cancel"),
                         private_metadata=str(persona_id), blocks=[
-        select(ids.JOURNEY_BLOCK, _t(prompts, "journey"), [(str(i), n) for i, n in journeys])])
+        select(ids.JOURNEY_BLOCK, _t(prompts, "journey"), [(str(i), n) for i, n in journeys]),
+        InputBlock(block_id=ids.LINK_OWNER_BLOCK, label=PlainTextObject(text=_t(prompts, "link_owner")), optional=True,
+                   hint=PlainTextObject(text=_t(prompts, "link_owner_hint")),
+                   element=UserSelectElement(action_id="value", initial_user=owner_id or None))])
 
 
 def build_info(prompts: Prompts, text: str, *, title: str = "") -> dict:

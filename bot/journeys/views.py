@@ -51,7 +51,7 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
     out: list[Any] = [
         blocks.header(t("title", name=journey.name)),
         blocks.context(t("about", goal=journey.goal, owner=journey.owner_id, stages=len(full.stages),
-                         layers=[(x.name, x.is_segment) for x in full.layers],
+                         layers=[(x.name, x.is_segment, x.owner_id) for x in full.layers],
                          filtered=shown.layers[0].name if shown is not full else "")),
         blocks.context(blocks.clip(t("scope", state=journey.state.value, start=journey.scope_start,
                                      end=journey.scope_end, why=journey.scope_why,

@@ -41,7 +41,7 @@ def build_document(journey_map: JourneyMap) -> dict[str, Any]:
                         "review_every_days": journey.cadence_days, "status": journey.status.value,
                         "created_at": journey.created_at.isoformat(),
                         "updated_at": journey.updated_at.isoformat() if journey.updated_at else None},
-            "layers": [{"name": x.name, "kind": x.kind.value, "persona_id": x.persona_id}
+            "layers": [{"name": x.name, "kind": x.kind.value, "persona_id": x.persona_id, "link_owner": x.owner_id}
                        for x in journey_map.layers],
             "stages": stages}
 
