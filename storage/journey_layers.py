@@ -106,6 +106,17 @@ def set_link_owner(db: Session, *, journey: Journey, layer: JourneyLayer, owner_
     return True
 
 
+def segment_became_persona(db: Session, *, journey: Journey, layer: JourneyLayer, persona_id: int, by: str,
+                           now: datetime) -> None:
+    """A segment layer now speaks for the proto-persona drafted from it (its stages stay as they are)."""
+    record(db, journey=journey, change=JourneyChange.EDITED, editor_id=by, now=now,
+           detail={"layer_id": layer.id, "segment": layer.segment, "persona_id": persona_id})
+    layer.kind, layer.persona_id = LayerKind.PERSONA, persona_id
+    layer.subject_key = subject_key(persona_id=persona_id, segment="")
+    db.add(layer)
+    db.flush()
+
+
 def get_layer(db: Session, *, team_id: str, layer_id: int) -> JourneyLayer | None:
     layer = db.get(JourneyLayer, layer_id)
     return layer if layer is not None and layer.team_id == team_id else None

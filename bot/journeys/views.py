@@ -114,6 +114,8 @@ def _buttons(prompts: Prompts, journey_id: int) -> list[Any]:
             blocks.button(prompts.part(CARD, "fill"), ids.FILL, value=value, style="primary"),
             blocks.button(prompts.part(CARD, "edit_stages"), ids.EDIT_STAGES, value=value),
             blocks.button(prompts.part(CARD, "edit_details"), ids.EDIT_DETAILS, value=value),
+            blocks.button(prompts.part(CARD, "empathy"), ids.EMPATHY_AT_STAGE, value=value),
+            blocks.button(prompts.part(CARD, "to_persona"), ids.TO_PERSONA, value=value),
             *(blocks.button(prompts.part(CARD, "export", fmt=fmt), action_id, value=value)
               for action_id, fmt in ids.EXPORTS.items())]
 
