@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.journey_fields import ITEM_KEYS
-from storage.journey_models import Journey, JourneyLayer, JourneyNoteLink, PersonaStage, Stage
+from storage.journey_models import Journey, JourneyLayer, JourneyNoteLink, JourneyOpportunity, PersonaStage, Stage
 from storage.journeys import list_stages, record
 from storage.models import EmpathySession, Note, Persona
 from storage.states import JourneyChange, JourneyStatus, LayerKind, PersonaStatus
@@ -52,6 +52,7 @@ class JourneyMap:
     layers: list[Layer]
     cells: dict[tuple[int, int], PersonaStage] = field(default_factory=dict)
     notes: dict[int, list[LinkedNote]] = field(default_factory=dict)
+    chosen: list[tuple[str, str]] = field(default_factory=list)  # (opportunity, owner) the team chose by vote
 
     def cell(self, layer_id: int, stage_id: int) -> PersonaStage | None:
         return self.cells.get((layer_id, stage_id))
@@ -61,7 +62,7 @@ class JourneyMap:
         if layer_id is None or all(layer.id != layer_id for layer in self.layers):
             return self
         return JourneyMap(self.journey, self.stages, [x for x in self.layers if x.id == layer_id], self.cells,
-                          self.notes)
+                          self.notes, self.chosen)
 
 
 def is_empty(cell: PersonaStage | None) -> bool:
@@ -171,7 +172,7 @@ def personas_without_journey(db: Session, *, team_id: str) -> list[str]:
 
 
 def load_map(db: Session, *, journey: Journey) -> JourneyMap:
-    """The whole journey in four queries, whatever its size."""
+    """The whole journey in five queries, whatever its size."""
     team_id = journey.team_id
     stages = list_stages(db, team_id=team_id, journey_id=journey.id)
     rows = db.execute(select(JourneyLayer, Persona.name).outerjoin(Persona, Persona.id == JourneyLayer.persona_id)
@@ -193,4 +194,8 @@ def load_map(db: Session, *, journey: Journey) -> JourneyMap:
             .order_by(JourneyNoteLink.id)):
         notes[link.stage_id].append(LinkedNote(link.note_id, link.session_id, link.persona_id, text, channel or "",
                                                board or ""))
-    return JourneyMap(journey, stages, layers, cells, dict(notes))
+    chosen = [(str(text), str(owner)) for text, owner in db.execute(
+        select(JourneyOpportunity.text, JourneyOpportunity.owner_id)
+        .where(JourneyOpportunity.team_id == team_id, JourneyOpportunity.journey_id == journey.id)
+        .order_by(JourneyOpportunity.id))]
+    return JourneyMap(journey, stages, layers, cells, dict(notes), chosen)

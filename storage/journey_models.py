@@ -157,3 +157,41 @@ class JourneyCard(SQLModel, table=True):
     message_ts: str
     layer_filter: int | None = None  # a layer id: that layer only; None: every layer
     created_at: datetime
+
+
+class JourneyVote(SQLModel, table=True):
+    """One person's dot on one pain or opportunity of a map (`item_key`: which layer, stage, field
+    and text; the text is kept, so a ballot reads the same after the cell is edited)."""
+
+    __tablename__ = "journey_vote"
+    __table_args__ = (UniqueConstraint("journey_id", "voter_id", "item_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    journey_id: int = Field(foreign_key="journey.id", index=True)
+    voter_id: str
+    item_key: str
+    field: str
+    text: str = _long_text()
+    layer_id: int
+    stage_id: int
+    created_at: datetime
+
+
+class JourneyOpportunity(SQLModel, table=True):
+    """An opportunity the team chose (by vote) to act on, and who owns acting on it."""
+
+    __tablename__ = "journey_opportunity"
+    __table_args__ = (UniqueConstraint("journey_id", "item_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    journey_id: int = Field(foreign_key="journey.id", index=True)
+    item_key: str
+    field: str
+    text: str = _long_text()
+    layer_id: int
+    stage_id: int
+    owner_id: str
+    assigned_by: str
+    created_at: datetime

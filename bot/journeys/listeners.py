@@ -22,6 +22,7 @@ from bot.journeys import (
     scope,
     stages,
     subject,
+    voting,
 )
 
 ACTIONS = {
@@ -30,6 +31,8 @@ ACTIONS = {
     ids.DIFFER: card.handle_differ,
     ids.EDIT_STAGES: stages.handle_edit,
     ids.EDIT_DETAILS: scope.handle_edit,
+    ids.VOTE: voting.handle_vote,
+    ids.VOTE_RESULTS: voting.handle_results,
     ids.TO_PERSONA: people.handle_to_persona,
     ids.EMPATHY_AT_STAGE: people.handle_empathy,
     ids.FILL: layers.handle_fill,
@@ -42,6 +45,8 @@ VIEWS = {
     ids.STAGES_MODAL: stages.handle_submission,
     ids.STAGES_CONFIRM_MODAL: stages.handle_confirm,
     ids.DETAILS_MODAL: scope.handle_submission,
+    ids.VOTE_MODAL: voting.handle_vote_submission,
+    ids.RESULTS_MODAL: voting.handle_results_submission,
     ids.TO_PERSONA_MODAL: people.handle_to_persona_submission,
     ids.EMPATHY_PICK_MODAL: people.handle_empathy_pick,
     ids.PICK_MODAL: layers.handle_pick,

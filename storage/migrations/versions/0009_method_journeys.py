@@ -1,4 +1,5 @@
-"""method journeys: scope and current/future state, backstage, thoughts, "not part of this journey", link owners
+"""method journeys: scope and current/future state, backstage, thoughts, "not part of this journey", link owners,
+a dot-vote over a map's pains and opportunities with an owner per chosen opportunity
 
 Revision ID: 0009
 Revises: 0003
@@ -17,6 +18,19 @@ branch_labels = None
 depends_on = None
 
 TEXT = sqlmodel.sql.sqltypes.AutoString
+WHEN = sqlmodel.sql.sqltypes.UTCDateTime
+
+
+def _item_columns() -> list[sa.Column]:
+    return [sa.Column("item_key", TEXT(), nullable=False), sa.Column("field", TEXT(), nullable=False),
+            sa.Column("text", sa.Text(), nullable=False), sa.Column("layer_id", sa.Integer(), nullable=False),
+            sa.Column("stage_id", sa.Integer(), nullable=False)]
+
+
+def _indexes(table: str, *columns: str) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
 
 
 def upgrade() -> None:
@@ -33,9 +47,38 @@ def upgrade() -> None:
     with op.batch_alter_table("journey_layer", schema=None) as batch_op:
         batch_op.add_column(sa.Column("owner_id", TEXT(), nullable=False, server_default=""))
     op.execute("UPDATE journey_layer SET owner_id = created_by")
+    op.create_table(
+        "journey_vote",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", TEXT(), nullable=False),
+        sa.Column("journey_id", sa.Integer(), nullable=False),
+        sa.Column("voter_id", TEXT(), nullable=False),
+        *_item_columns(),
+        sa.Column("created_at", WHEN(), nullable=False),
+        sa.ForeignKeyConstraint(["journey_id"], ["journey.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("journey_id", "voter_id", "item_key"),
+    )
+    _indexes("journey_vote", "journey_id", "team_id")
+    op.create_table(
+        "journey_opportunity",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", TEXT(), nullable=False),
+        sa.Column("journey_id", sa.Integer(), nullable=False),
+        *_item_columns(),
+        sa.Column("owner_id", TEXT(), nullable=False),
+        sa.Column("assigned_by", TEXT(), nullable=False),
+        sa.Column("created_at", WHEN(), nullable=False),
+        sa.ForeignKeyConstraint(["journey_id"], ["journey.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("journey_id", "item_key"),
+    )
+    _indexes("journey_opportunity", "journey_id", "team_id")
 
 
 def downgrade() -> None:
+    op.drop_table("journey_opportunity")
+    op.drop_table("journey_vote")
     with op.batch_alter_table("journey_layer", schema=None) as batch_op:
         batch_op.drop_column("owner_id")
     with op.batch_alter_table("persona_stage", schema=None) as batch_op:
