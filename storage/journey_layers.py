@@ -13,7 +13,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.journey_fields import ITEM_KEYS
-from storage.journey_models import Journey, JourneyLayer, JourneyNoteLink, JourneyOpportunity, PersonaStage, Stage
+from storage.journey_models import (
+    Journey,
+    JourneyEvidence,
+    JourneyLayer,
+    JourneyNoteLink,
+    JourneyOpportunity,
+    PersonaStage,
+    Stage,
+)
 from storage.journeys import list_stages, record
 from storage.models import EmpathySession, Note, Persona
 from storage.states import JourneyChange, JourneyStatus, LayerKind, PersonaStatus
@@ -53,6 +61,7 @@ class JourneyMap:
     cells: dict[tuple[int, int], PersonaStage] = field(default_factory=dict)
     notes: dict[int, list[LinkedNote]] = field(default_factory=dict)
     chosen: list[tuple[str, str]] = field(default_factory=list)  # (opportunity, owner) the team chose by vote
+    evidence: list[JourneyEvidence] = field(default_factory=list)  # the journey's and its layers'
 
     def cell(self, layer_id: int, stage_id: int) -> PersonaStage | None:
         return self.cells.get((layer_id, stage_id))
@@ -62,7 +71,7 @@ class JourneyMap:
         if layer_id is None or all(layer.id != layer_id for layer in self.layers):
             return self
         return JourneyMap(self.journey, self.stages, [x for x in self.layers if x.id == layer_id], self.cells,
-                          self.notes, self.chosen)
+                          self.notes, self.chosen, self.evidence)
 
 
 def is_empty(cell: PersonaStage | None) -> bool:
@@ -116,6 +125,17 @@ def segment_became_persona(db: Session, *, journey: Journey, layer: JourneyLayer
     layer.subject_key = subject_key(persona_id=persona_id, segment="")
     db.add(layer)
     db.flush()
+
+
+def add_evidence(db: Session, *, journey: Journey, layer_id: int | None, text: str, permalink: str, by: str,
+                 now: datetime) -> JourneyEvidence:
+    row = JourneyEvidence(team_id=journey.team_id, journey_id=journey.id, layer_id=layer_id, text=text,
+                          permalink=permalink, added_by=by, created_at=now)
+    db.add(row)
+    db.flush()
+    record(db, journey=journey, change=JourneyChange.EDITED, editor_id=by, now=now,
+           detail={"evidence_id": row.id, "layer_id": layer_id})
+    return row
 
 
 def get_layer(db: Session, *, team_id: str, layer_id: int) -> JourneyLayer | None:
@@ -172,7 +192,7 @@ def personas_without_journey(db: Session, *, team_id: str) -> list[str]:
 
 
 def load_map(db: Session, *, journey: Journey) -> JourneyMap:
-    """The whole journey in five queries, whatever its size."""
+    """The whole journey in six queries, whatever its size."""
     team_id = journey.team_id
     stages = list_stages(db, team_id=team_id, journey_id=journey.id)
     rows = db.execute(select(JourneyLayer, Persona.name).outerjoin(Persona, Persona.id == JourneyLayer.persona_id)
@@ -198,4 +218,7 @@ def load_map(db: Session, *, journey: Journey) -> JourneyMap:
         select(JourneyOpportunity.text, JourneyOpportunity.owner_id)
         .where(JourneyOpportunity.team_id == team_id, JourneyOpportunity.journey_id == journey.id)
         .order_by(JourneyOpportunity.id))]
-    return JourneyMap(journey, stages, layers, cells, dict(notes), chosen)
+    evidence = list(db.exec(select(JourneyEvidence).where(JourneyEvidence.team_id == team_id,
+                                                          JourneyEvidence.journey_id == journey.id)
+                            .order_by(JourneyEvidence.id)))
+    return JourneyMap(journey, stages, layers, cells, dict(notes), chosen, evidence)

@@ -195,3 +195,19 @@ class JourneyOpportunity(SQLModel, table=True):
     owner_id: str
     assigned_by: str
     created_at: datetime
+
+
+class JourneyEvidence(SQLModel, table=True):
+    """What backs a journey (or one layer of it, `layer_id`): a map is a hypothesis until research
+    supports it, like a persona."""
+
+    __tablename__ = "journey_evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True)
+    journey_id: int = Field(foreign_key="journey.id", index=True)
+    layer_id: int | None = Field(default=None, foreign_key="journey_layer.id")
+    text: str = _long_text()
+    permalink: str = ""
+    added_by: str
+    created_at: datetime

@@ -9,6 +9,7 @@ from bot.deps import Deps
 from bot.journeys import (
     card,
     create,
+    evidence,
     export,
     filling,
     home,
@@ -31,6 +32,7 @@ ACTIONS = {
     ids.DIFFER: card.handle_differ,
     ids.EDIT_STAGES: stages.handle_edit,
     ids.EDIT_DETAILS: scope.handle_edit,
+    ids.ADD_EVIDENCE: evidence.handle_add,
     ids.VOTE: voting.handle_vote,
     ids.VOTE_RESULTS: voting.handle_results,
     ids.TO_PERSONA: people.handle_to_persona,
@@ -45,6 +47,7 @@ VIEWS = {
     ids.STAGES_MODAL: stages.handle_submission,
     ids.STAGES_CONFIRM_MODAL: stages.handle_confirm,
     ids.DETAILS_MODAL: scope.handle_submission,
+    ids.EVIDENCE_MODAL: evidence.handle_submission,
     ids.VOTE_MODAL: voting.handle_vote_submission,
     ids.RESULTS_MODAL: voting.handle_results_submission,
     ids.TO_PERSONA_MODAL: people.handle_to_persona_submission,

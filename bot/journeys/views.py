@@ -59,6 +59,9 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
     ]
     if found:
         out.append(blocks.section(warnings_text(prompts, found)))
+    backed = [x.layer_id for x in full.evidence]
+    out.append(blocks.context(blocks.clip(t("evidence", journey=backed.count(None), layers=[
+        (x.name, backed.count(x.id)) for x in full.layers]), 3000)))
     if full.chosen:
         out.append(blocks.context(blocks.clip(t("chosen", chosen=[(blocks.clip(text, chars or 60), owner)
                                                                   for text, owner in full.chosen[:10]]), 3000)))
@@ -117,6 +120,7 @@ def _buttons(prompts: Prompts, journey_id: int) -> list[Any]:
             blocks.button(prompts.part(CARD, "fill"), ids.FILL, value=value, style="primary"),
             blocks.button(prompts.part(CARD, "edit_stages"), ids.EDIT_STAGES, value=value),
             blocks.button(prompts.part(CARD, "edit_details"), ids.EDIT_DETAILS, value=value),
+            blocks.button(prompts.part(CARD, "add_evidence"), ids.ADD_EVIDENCE, value=value),
             blocks.button(prompts.part(CARD, "vote"), ids.VOTE, value=value),
             blocks.button(prompts.part(CARD, "vote_results"), ids.VOTE_RESULTS, value=value),
             blocks.button(prompts.part(CARD, "empathy"), ids.EMPATHY_AT_STAGE, value=value),

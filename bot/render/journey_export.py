@@ -43,7 +43,9 @@ def build_document(journey_map: JourneyMap) -> dict[str, Any]:
                         "updated_at": journey.updated_at.isoformat() if journey.updated_at else None},
             "layers": [{"name": x.name, "kind": x.kind.value, "persona_id": x.persona_id, "link_owner": x.owner_id}
                        for x in journey_map.layers],
-            "stages": stages}
+            "stages": stages,
+            "evidence": [{"about": next((x.name for x in journey_map.layers if x.id == e.layer_id), ""),
+                          "text": e.text, "link": e.permalink} for e in journey_map.evidence]}
 
 
 def render(prompts: Prompts, journey_map: JourneyMap, fmt: str) -> str:

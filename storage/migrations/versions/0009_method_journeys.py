@@ -1,5 +1,5 @@
 """method journeys: scope and current/future state, backstage, thoughts, "not part of this journey", link owners,
-a dot-vote over a map's pains and opportunities with an owner per chosen opportunity
+a dot-vote over a map's pains and opportunities with an owner per chosen opportunity, evidence for journeys and layers
 
 Revision ID: 0009
 Revises: 0003
@@ -74,9 +74,25 @@ def upgrade() -> None:
         sa.UniqueConstraint("journey_id", "item_key"),
     )
     _indexes("journey_opportunity", "journey_id", "team_id")
+    op.create_table(
+        "journey_evidence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", TEXT(), nullable=False),
+        sa.Column("journey_id", sa.Integer(), nullable=False),
+        sa.Column("layer_id", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("permalink", TEXT(), nullable=False),
+        sa.Column("added_by", TEXT(), nullable=False),
+        sa.Column("created_at", WHEN(), nullable=False),
+        sa.ForeignKeyConstraint(["journey_id"], ["journey.id"]),
+        sa.ForeignKeyConstraint(["layer_id"], ["journey_layer.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    _indexes("journey_evidence", "journey_id", "team_id")
 
 
 def downgrade() -> None:
+    op.drop_table("journey_evidence")
     op.drop_table("journey_opportunity")
     op.drop_table("journey_vote")
     with op.batch_alter_table("journey_layer", schema=None) as batch_op:
