@@ -206,7 +206,7 @@ def apply_stage_plan(db: Session, *, journey: Journey, plan: list[PlannedStage],
 def _remove_stage(db: Session, *, journey: Journey, stage: Stage, editor_id: str, now: datetime) -> None:
     cells = list(db.exec(select(PersonaStage).where(PersonaStage.stage_id == stage.id)))
     links = list(db.exec(select(JourneyNoteLink).where(JourneyNoteLink.stage_id == stage.id)))
-    layers = [{"layer_id": c.layer_id, "emotion": c.emotion, "emotion_word": c.emotion_word,
+    layers = [{"layer_id": c.layer_id, "emotion": c.emotion, "emotion_word": c.emotion_word, "not_part": c.not_part,
                **{k: list(getattr(c, k)) for k in ITEM_KEYS}} for c in cells]
     notes = [{"note_id": n.note_id, "session_id": n.session_id, "persona_id": n.persona_id} for n in links]
     record(db, journey=journey, change=JourneyChange.STAGE_REMOVED, editor_id=editor_id, now=now,
