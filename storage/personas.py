@@ -58,6 +58,21 @@ def count_active(db: Session, *, team_id: str) -> int:
     return int(db.exec(query).one())
 
 
+def count_active_by_area(db: Session, *, team_id: str) -> dict[str, tuple[str, int]]:
+    """Active personas per product or area: {area as compared (trimmed, lower case): (its most
+    common spelling, count)}; "" is the personas that name no area."""
+    spelled = func.trim(Persona.area)
+    rows = db.exec(select(spelled, func.count())
+                   .where(Persona.team_id == team_id, Persona.status == PersonaStatus.ACTIVE)
+                   .group_by(spelled).order_by(func.count().desc(), spelled)).all()
+    found: dict[str, tuple[str, int]] = {}
+    for shown, count in rows:
+        key = (shown or "").lower()
+        first, total = found.get(key, (shown or "", 0))
+        found[key] = (first, total + count)
+    return found
+
+
 def get_persona(db: Session, *, team_id: str, persona_id: int) -> Persona | None:
     """The persona as stored now (re-read even if this unit of work holds an older copy)."""
     return db.exec(select(Persona).where(Persona.id == persona_id, Persona.team_id == team_id)
