@@ -199,6 +199,16 @@ def list_revisions(db: Session, *, team_id: str, persona_id: int, limit: int = 5
     ).all())
 
 
+def revisions_since(db: Session, *, team_id: str, persona_id: int, since: datetime) -> list[PersonaRevision]:
+    """The revisions written after `since` (the last review), oldest first."""
+    return list(db.exec(
+        select(PersonaRevision)
+        .where(PersonaRevision.team_id == team_id, PersonaRevision.persona_id == persona_id,
+               col(PersonaRevision.created_at) > since)
+        .order_by(col(PersonaRevision.version))
+    ).all())
+
+
 def _comparable(value: Any) -> Any:
     if isinstance(value, list):
         return [str(item) for item in value]

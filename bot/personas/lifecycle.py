@@ -170,12 +170,14 @@ def retire(deps: Deps, work: Work | None = None, /, *, team_id: str, persona_id:
 
 @_own_work
 def mark_reviewed(deps: Deps, work: Work, *, team_id: str, persona_id: int, user_id: str,
-                  now: datetime) -> datetime | None:
+                  now: datetime, note: str = "") -> datetime | None:
+    """Reviewed now; `note` (what the reviewer learned) is the revision's note."""
     persona = store.get_persona(work.db, team_id=team_id, persona_id=persona_id)
     if persona is None:
         return None
     due = now + timedelta(days=persona.cadence_days)
-    change(deps, work, team_id=team_id, persona_id=persona_id, user_id=user_id, what="reviewed", note="reviewed",
+    change(deps, work, team_id=team_id, persona_id=persona_id, user_id=user_id, what="reviewed",
+           note=note or "reviewed",
            values={"last_reviewed_at": now, "next_review_at": due}, now=now)
     return due
 
