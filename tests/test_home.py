@@ -105,6 +105,7 @@ def test_acting_from_home_settles_the_review_and_refreshes_home(bot: Bot, slack:
     confirm_best_guess(bot, slack, user=OWNER, opened_before=opened)  # a proto-persona: what did we learn?
     refreshed = json.dumps(_home(slack, OWNER, before, "My reviews due (0)"))
     assert "Nothing to review" in refreshed
+    bot.settle()  # the next cadence review is scheduled by the outbox, right after the commit
     assert [r.state for r in review_rows(bot.engine, persona.id)] == ["done", "pending"]
 
 

@@ -77,6 +77,7 @@ def test_the_nudge_says_what_changed_and_the_answer_keeps_what_we_learned(
     assert reviewed.last_reviewed_at is not None and reviewed.kind == "proto"
     [latest, *_] = q(bot.engine, store.list_revisions, team_id="T0001", persona_id=persona.id)
     assert latest.note == learned and set(latest.changes) == {"last_reviewed_at", "next_review_at"}
+    bot.settle()  # the next cadence review is scheduled by the outbox, right after the commit
     assert [r.state for r in review_rows(bot.engine, persona.id)] == ["done", "pending"]
 
     clock.advance(days=30)
