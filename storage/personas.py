@@ -58,6 +58,21 @@ def count_active(db: Session, *, team_id: str) -> int:
     return int(db.exec(query).one())
 
 
+def count_active_by_area(db: Session, *, team_id: str) -> dict[str, tuple[str, int]]:
+    """Active personas per product or area: {area as compared (trimmed, lower case): (its most
+    common spelling, count)}; "" is the personas that name no area."""
+    spelled = func.trim(Persona.area)
+    rows = db.exec(select(spelled, func.count())
+                   .where(Persona.team_id == team_id, Persona.status == PersonaStatus.ACTIVE)
+                   .group_by(spelled).order_by(func.count().desc(), spelled)).all()
+    found: dict[str, tuple[str, int]] = {}
+    for shown, count in rows:
+        key = (shown or "").lower()
+        first, total = found.get(key, (shown or "", 0))
+        found[key] = (first, total + count)
+    return found
+
+
 def get_persona(db: Session, *, team_id: str, persona_id: int) -> Persona | None:
     """The persona as stored now (re-read even if this unit of work holds an older copy)."""
     return db.exec(select(Persona).where(Persona.id == persona_id, Persona.team_id == team_id)
@@ -181,6 +196,16 @@ def list_revisions(db: Session, *, team_id: str, persona_id: int, limit: int = 5
         .where(PersonaRevision.team_id == team_id, PersonaRevision.persona_id == persona_id)
         .order_by(col(PersonaRevision.version).desc())
         .limit(limit)
+    ).all())
+
+
+def revisions_since(db: Session, *, team_id: str, persona_id: int, since: datetime) -> list[PersonaRevision]:
+    """The revisions written after `since` (the last review), oldest first."""
+    return list(db.exec(
+        select(PersonaRevision)
+        .where(PersonaRevision.team_id == team_id, PersonaRevision.persona_id == persona_id,
+               col(PersonaRevision.created_at) > since)
+        .order_by(col(PersonaRevision.version))
     ).all())
 
 

@@ -132,3 +132,16 @@ def reviews_on_message(db: Session, *, channel_id: str, message_ts: str) -> list
     """Every review one DM lists (a grouped nudge lists several), in the order it lists them."""
     return list(db.exec(
         select(Review).where(Review.channel_id == channel_id, Review.message_ts == message_ts).order_by(Review.id)))
+
+
+def linked_changes_since(db: Session, *, team_id: str, subject_type: str, subject_id: int, since: datetime,
+                         limit: int = 20) -> list[Review]:
+    """Reviews a change to a linked item asked for since `since` (a review nudge says what changed
+    since the last one), newest first. A linked review is due when its change happened."""
+    return list(db.exec(
+        select(Review)
+        .where(Review.team_id == team_id, Review.subject_type == subject_type, Review.subject_id == subject_id,
+               Review.reason == "linked", Review.due_at > since)
+        .order_by(Review.due_at.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all())

@@ -43,7 +43,7 @@ def settled_outcome(prompts: Prompts, review: Review, info: SubjectInfo | None, 
         if not info.active:
             return views.build_outcome(prompts, "retired", by=review.owner_id)
         if info.next_review_at is not None:
-            return views.build_outcome(prompts, "reviewed", by=review.owner_id,
+            return views.build_outcome(prompts, "reviewed", by=review.owner_id, hypothesis=info.hypothesis,
                                        next=views.slack_date(info.next_review_at))
         return views.build_outcome(prompts, "updated", by=review.owner_id)
     if review.state == ReviewState.SNOOZED and review.snoozed_until is not None and review.snoozed_until > now:

@@ -23,6 +23,10 @@ ACTIONS = {
     ids.RETIRE: actions.handle_retire,
 }
 
+VIEWS = {
+    ids.LEARNED_MODAL: actions.handle_learned_submit,
+}
+
 
 class Sweep:
     """The tick: what is due is in the database; this only looks, claims and posts."""
@@ -52,6 +56,8 @@ class ChangeListener:
 def register(app: App, deps: Deps) -> None:
     for action_id, handler in ACTIONS.items():
         app.action(action_id)(handler)
+    for callback_id, handler in VIEWS.items():
+        app.view(callback_id)(handler)
     summary = deps.prompts.part("governance/help", "review_all")
     deps.commands.add("/persona", "review-all", changes.handle_review_all, usage='"REASON"', summary=summary)
     deps.commands.add("/review-all", "", changes.handle_review_all, usage='"REASON"', summary=summary)

@@ -22,7 +22,7 @@ from bot.deps import Deps
 from bot.governance import groups, views
 from bot.governance.delivery import already_posted
 from bot.governance.owners import OwnerDirectory, WorkingHours
-from bot.review_subjects import SubjectInfo
+from bot.review_subjects import SubjectInfo, with_changes
 from storage import review_queries as queries
 from storage import reviews as store
 from storage.db import unit_of_work
@@ -79,7 +79,7 @@ class NudgeSweep:
             store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
                              done_at=now)
             return None
-        return info
+        return with_changes(subject, db, info, team_id=row.team_id)  # what changed since the last review
 
     def _handle(self, row: Review, now: datetime, seen: set[int]) -> int:
         deliver = self.special.get(row.subject_type)

@@ -10,14 +10,17 @@ the saved card goes to the person's DM through the outbox.
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack
 
 from bot.commands import CommandCall
 from bot.modal_open import open_modal
-from bot.personas import form, lifecycle, refresh
+from bot.personas import assumptions, fields, form, lifecycle, refresh
 from bot.request_context import RequestContext
 from storage import events, persona_evidence
 from storage import personas as store
+from storage.models import Persona
 from storage.states import PersonaKind, PersonaStatus
 
 FLOW = "personas/flow"
@@ -57,9 +60,10 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
         owner = persona.owner_id if persona is not None else ""
         ack(response_action="errors", errors={"name": deps.prompts.part(FLOW, "error_not_allowed", owner=owner)})
         return
-    if values.get("kind") == PersonaKind.VALIDATED and persona.kind != PersonaKind.VALIDATED and not \
-            persona_evidence.count_evidence(ctx.db, team_id=team_id, persona_ids=[persona_id]).get(persona_id):
-        errors["kind"] = deps.prompts.part(FLOW, "error_validated_needs_evidence")
+    if values.get("kind") == PersonaKind.VALIDATED and not _holds(ctx, persona, values, errors) \
+            and persona.kind == PersonaKind.VALIDATED:  # the edit added an assumption nothing supports yet
+        values["kind"] = PersonaKind.PROTO
+        errors.pop("kind", None)
     if persona.version != meta.get("v"):
         errors["name"] = deps.prompts.part(FLOW, "error_stale")
     done = None if errors else lifecycle.edit(
@@ -73,6 +77,19 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     key = "saved" if done.changes else "unchanged"
     _send_card(ctx, persona_id, deps.prompts.part(REPLIES, key, name=done.persona.name, version=done.persona.version))
     ack()
+
+
+def _holds(ctx: RequestContext, persona: Persona, values: dict[str, Any], errors: dict[str, str]) -> bool:
+    """Validated only when every core assumption of the edited persona has supporting evidence;
+    otherwise the error names the assumptions still open."""
+    edited = persona.model_copy(update={k: v for k, v in values.items() if k in fields.CORE})
+    found = assumptions.core_assumptions(edited, persona_evidence.list_stances(
+        ctx.db, team_id=persona.team_id, persona_id=persona.id))
+    if not assumptions.may_be_validated(found):
+        titles = [ctx.deps.prompts.part("personas/card", "title", key=a.key) for a in assumptions.unsettled(found)]
+        errors["kind"] = ctx.deps.prompts.part(FLOW, "error_validated_needs_evidence", open=titles)
+        return False
+    return True
 
 
 def _send_card(ctx: RequestContext, persona_id: int, intro: str) -> None:

@@ -100,20 +100,3 @@ def build_flow(deps: Deps) -> Flow:
     with_journey = replace(flow, steps=(*steps, Step(JOURNEY, _parse_journey, on_skip=[])))
     return replace(flow, bind=lambda context: with_journey if context.get("offer_journey") else flow)
 
-
-def prefill_from_session(found: dict[str, list[str]], *, subject: str, goal: str) -> dict[str, Any]:
-    """An empathy session's top-voted notes as first answers: says -> quote, pains -> frustrations,
-    gains -> goals and needs (with the session's goal first), does -> behaviors."""
-    gains = found.get("gains", [])
-    goals = [g for g in [goal.strip(), *found.get("goal", [])] if g] or list(gains)
-    values: dict[str, Any] = {
-        "role": subject.strip()[: fields.ROLE_MAX],
-        "goals": goals[: fields.ITEMS_MAX],
-        "needs": list(gains)[: fields.ITEMS_MAX],
-        "behaviors": found.get("does", [])[: fields.ITEMS_MAX],
-        "frustrations": found.get("pains", [])[: fields.ITEMS_MAX],
-        "quote": (found.get("says") or [""])[0][: fields.QUOTE_MAX],
-    }
-    values = {key: [item[: fields.ITEM_MAX] for item in value] if isinstance(value, list) else value
-              for key, value in values.items()}
-    return {key: value for key, value in values.items() if value}
