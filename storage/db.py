@@ -34,6 +34,17 @@ CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is "unavailable",
 # What a database that is away (down, restarting, unreachable, out of connections) raises: the
 # request is answered "try again" and the next one works; at start, `workshop-bot` says so and stops.
 UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id column (SQLite's stop at 2**63)
+
+
+def row_id(text: str) -> int | None:
+    """`text` as a row id a column can hold (ASCII digits, 1 .. MAX_ROW_ID), else None: a 30-digit
+    number typed by a person must read as "no such row", not overflow the database driver."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 10):
+        return None
+    value = int(digits)
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 def make_engine(url: str) -> Engine:

@@ -15,6 +15,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from storage.db import row_id
 from storage.models import Persona, PersonaRevision
 from storage.states import PersonaStatus
 
@@ -97,8 +98,9 @@ def find_any(db: Session, *, wanted: str, team_id: str | None = None) -> list[Pe
     query = select(Persona)
     if team_id is not None:
         query = query.where(Persona.team_id == team_id)
-    if wanted.isdigit():
-        row = db.exec(query.where(Persona.id == int(wanted))).first()
+    wanted_id = row_id(wanted)
+    if wanted_id is not None:
+        row = db.exec(query.where(Persona.id == wanted_id)).first()
         if row is not None:
             return [row]
     return list(db.exec(query.where(func.lower(Persona.name) == wanted.strip().lower()).order_by(Persona.id)).all())

@@ -116,16 +116,17 @@ def ready_to_send(now: datetime, stale_before: datetime) -> object:
     )
 
 
-def due_group(db: Session, *, team_id: str, owner_id: str, reason: str, now: datetime, stale_before: datetime,
-              limit: int) -> list[Review]:
-    """One owner's due reviews of one reason (a manual trigger), sent together as one DM.
+def due_group(db: Session, *, team_id: str, owner_id: str, now: datetime, stale_before: datetime, limit: int,
+              reason: str | None = None) -> list[Review]:
+    """One owner's due reviews (of one reason, when given), sent together as one DM.
 
-    The same three kinds as `due_nudges`, narrowed to the owner and reason, oldest id first.
+    The same three kinds as `due_nudges`, narrowed to the owner, oldest id first.
     """
-    return list(db.exec(
-        select(Review).where(Review.team_id == team_id, Review.owner_id == owner_id, Review.reason == reason,
-                             ready_to_send(now, stale_before))
-        .order_by(Review.id).limit(limit)))
+    query = select(Review).where(Review.team_id == team_id, Review.owner_id == owner_id,
+                                 Review.subject_type != DIGEST, ready_to_send(now, stale_before))
+    if reason is not None:
+        query = query.where(Review.reason == reason)
+    return list(db.exec(query.order_by(Review.id).limit(limit)))
 
 
 def reviews_on_message(db: Session, *, channel_id: str, message_ts: str) -> list[Review]:

@@ -100,7 +100,7 @@ def test_the_similarity_check_stays_bounded(bot: Bot, slack: FakeSlack, clock: F
     for n in range(quality.COMPARED_NEWEST + 10):
         clock.advance(minutes=1)
         make_persona(bot, name=f"Clone {n}")
-    found = quality.workspace_warnings(bot.engine, team_id="T0001", now=clock.now())
+    found = q(bot.engine, quality.workspace_warnings, team_id="T0001", now=clock.now())
     similar = [w for w in found if w.kind == "too_similar"]
     assert len(similar) == quality.COMPARED_NEWEST * (quality.COMPARED_NEWEST - 1) // 2
     oldest = q(bot.engine, store.find_personas, team_id="T0001", name="Clone 0")[0]

@@ -17,10 +17,10 @@ from slack_bolt import Ack
 
 from bot.governance import ids, views
 from bot.governance.outcomes import show_outcome
-from bot.governance.owners import owner_directory
 from bot.home.publish import publish
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
+from bot.owners import refusal
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from bot.review_subjects import ReviewSubject, SubjectInfo
@@ -180,9 +180,10 @@ def _may_own(ctx: RequestContext, clicked: Clicked, new_owner: str) -> bool:
     if new_owner == clicked.info.owner_id:
         say(ctx, "same_owner", user=new_owner)
         return False
-    candidate = owner_directory(ctx.deps).lookup(ctx.team_id, new_owner) if new_owner else None
-    if candidate is None or candidate.gone or candidate.bot:
-        say(ctx, "cannot_own", user=new_owner)
+    reason = refusal(ctx.deps, team_id=ctx.team_id, user_id=new_owner)
+    if reason is not None:
+        ctx.later(tell_user, ctx.body, ctx.client,
+                  ctx.deps.prompts.part("errors/owner", "refused", user=new_owner, reason=reason))
         return False
     return True
 

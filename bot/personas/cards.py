@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot import numbers
 from bot.deps import Deps
 from bot.personas import assumptions, quality, views
 from prompts import unescape_slack
@@ -55,8 +56,9 @@ def find_one(db: Session, team_id: str, name_or_id: str) -> tuple[Persona | None
     Slack sends `&`, `<`, `>` in a command's text as entities; names are stored as typed.
     """
     name_or_id = unescape_slack(name_or_id)
-    if name_or_id.isdigit():
-        persona = store.get_persona(db, team_id=team_id, persona_id=int(name_or_id))
+    wanted_id = numbers.row_id(name_or_id.strip())
+    if wanted_id is not None:
+        persona = store.get_persona(db, team_id=team_id, persona_id=wanted_id)
         if persona is not None:
             return persona, []
     found = store.find_personas(db, team_id=team_id, name=name_or_id)

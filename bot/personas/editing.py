@@ -16,6 +16,7 @@ from slack_bolt import Ack
 
 from bot.commands import CommandCall
 from bot.modal_open import open_modal
+from bot.owners import refusal
 from bot.personas import assumptions, fields, form, lifecycle, refresh
 from bot.request_context import RequestContext
 from storage import events, persona_evidence
@@ -43,6 +44,12 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     meta = form.metadata(view)
     values, errors = form.read_form(deps.prompts, view, me=user_id)
     persona_id = meta.get("id")
+    current = store.get_persona(ctx.db, team_id=team_id, persona_id=persona_id) if persona_id is not None else None
+    owner = values.get("owner_id", user_id)
+    if owner not in (user_id, current.owner_id if current is not None else None):
+        reason = refusal(deps, team_id=team_id, user_id=owner)
+        if reason is not None:
+            errors["owner_id"] = deps.prompts.part("errors/owner", "refused_field", reason=reason)
     if "name" in values and store.name_taken(ctx.db, team_id=team_id, name=values["name"], except_id=persona_id):
         errors["name"] = deps.prompts.part(FLOW, "error_name_taken", name=values["name"])
     if persona_id is None:
@@ -55,7 +62,7 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
             _send_card(ctx, persona.id, deps.prompts.part(FLOW, "saved", name=persona.name))
         ack()
         return
-    persona = store.get_persona(ctx.db, team_id=team_id, persona_id=persona_id)
+    persona = current
     if persona is None or persona.status != PersonaStatus.ACTIVE or not lifecycle.may_manage(deps, persona, user_id):
         owner = persona.owner_id if persona is not None else ""
         ack(response_action="errors", errors={"name": deps.prompts.part(FLOW, "error_not_allowed", owner=owner)})

@@ -28,6 +28,7 @@ from typing import Any
 from bot.conversation_flow import Asking, Finished, Flow, Invalid, Step
 from bot.deps import Deps
 from bot.journeys.layers import link_in_unit
+from bot.owners import refusal
 from bot.personas import fields, lifecycle, refresh
 from bot.personas.fields import FieldType
 from bot.unit_of_work import UnitOfWork
@@ -46,6 +47,10 @@ def _parse(spec: fields.Field) -> Any:
         value = fields.parse_field(spec.key, text, me=asking.user_id)
         if spec.key == "name" and store.name_taken(asking.db, team_id=asking.team_id, name=value):
             raise Invalid("error_name_taken", name=value)
+        if spec.type is FieldType.USER and value != asking.user_id:
+            reason = refusal(asking.deps, team_id=asking.team_id, user_id=value)
+            if reason is not None:
+                raise Invalid("error_owner_refused", user=value, reason=reason)
         return value
     return parse
 

@@ -19,14 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.personas import demographics
 from prompts import Prompts
 from storage import persona_evidence
 from storage import personas as store
-from storage.db import unit_of_work
 from storage.models import Persona
 from storage.states import PersonaKind, PersonaStatus
 
@@ -57,17 +55,16 @@ def area_key(area: str) -> str:
     return area.strip().lower()
 
 
-def workspace_warnings(engine: Engine, *, team_id: str, now: datetime, prompts: Prompts | None = None,
+def workspace_warnings(db: Session, *, team_id: str, now: datetime, prompts: Prompts | None = None,
                        limit: int = CHECKED_NEWEST) -> list[QualityWarning]:
     """The warnings for a workspace (Home, digest, `/persona list`), most important first.
 
     Bounded whatever the workspace holds: the count is one SQL query, the per-persona checks
     look at the `limit` newest personas and the similarity check at the `COMPARED_NEWEST` newest.
-    Governance asks from outside any request, so this reads in a unit of work of its own.
+    Reads in the caller's unit of work (governance's Home and digest read theirs in one).
     """
-    with unit_of_work(engine) as db:
-        personas = store.newest_personas(db, team_id=team_id, limit=limit)
-        return _check(db, team_id, personas, now, prompts or Prompts())
+    personas = store.newest_personas(db, team_id=team_id, limit=limit)
+    return _check(db, team_id, personas, now, prompts or Prompts())
 
 
 def persona_warnings(db: Session, *, persona: Persona, now: datetime, prompts: Prompts) -> list[QualityWarning]:
