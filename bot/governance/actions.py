@@ -20,6 +20,7 @@ from bot.governance.outcomes import show_outcome
 from bot.home.publish import publish
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.owners import refusal
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
@@ -43,8 +44,7 @@ class Clicked:
 def review_id_of(ctx: RequestContext) -> int | None:
     """Selects carry no value of ours: the block id (`review:<id>`) says which review, else the value."""
     raw = str(ctx.action.get("block_id") or "").removeprefix(ids.REVIEW_BLOCK_PREFIX)
-    raw = raw if raw.isdigit() else ctx.value.rpartition(":")[2]
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return row_id(raw) or row_id(ctx.value.rpartition(":")[2])
 
 
 def say(ctx: RequestContext, macro: str, **context: object) -> None:

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.personas import assumptions, fields, ids, lifecycle, modals, refresh, suggestion_reply
 from bot.personas.subject import editor_view
 from bot.private_reply import tell_user
@@ -55,8 +56,8 @@ def open_view(ctx: RequestContext, view: dict) -> None:
 def button_persona(ctx: RequestContext) -> Persona | None:
     """The active persona the button names; its card is remembered (to be refreshed later)."""
     value = ctx.value
-    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(value)) \
-        if value.isdigit() and len(value) < 12 else None
+    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=number) \
+        if (number := row_id(value)) else None
     if persona is None or persona.status != PersonaStatus.ACTIVE:
         tell(ctx, t(ctx, "gone"))
         return None
@@ -116,8 +117,8 @@ def handle_suggest_submit(ack: Ack, ctx: RequestContext) -> None:
         ack(response_action="errors", errors={ids.SUGGESTION_BLOCK: t(ctx, "error_suggestion_empty")})
         return
     value, view_id = ctx.private_metadata, str(ctx.view.get("id"))
-    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(value)) \
-        if value.isdigit() and len(value) < 12 else None
+    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=number) \
+        if (number := row_id(value)) else None
     if persona is None:
         ack()
         tell(ctx, t(ctx, "gone"))
@@ -162,7 +163,7 @@ def handle_evidence_submit(ack: Ack, ctx: RequestContext) -> None:
     errors = {}
     if not text:
         errors[ids.EVIDENCE_TEXT_BLOCK] = t(ctx, "error_evidence_empty")
-    if not str(persona_id or "").isdigit():
+    if row_id(str(persona_id or "")) is None:
         errors[ids.PERSONA_BLOCK] = t(ctx, "error_pick")
     if errors:
         ack(response_action="errors", errors=errors)
