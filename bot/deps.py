@@ -47,7 +47,7 @@ class Deps:
     on_change: list[Callable[[SubjectChange], None]] = field(default_factory=list)
     outbox_senders: dict[str, Any] = field(default_factory=dict)  # kind -> bot.outbox.Kind
     conversations: Any = None  # the one bot.conversation.ConversationEngine, made by its first user
-    owners: Any = None  # the one bot.governance.owners.OwnerDirectory (users.info cache), made by its first user
+    owners: Any = None  # the one bot.owners.OwnerDirectory (users.info per workspace), made by its first user
     on_stop: list[Callable[[], None]] = field(default_factory=list)
     # (prompts, db, *, team_id, user_id) -> blocks: sections features add to the Home tab (journeys)
     home_sections: list[Callable[..., list[Any]]] = field(default_factory=list)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from storage.db import MAX_ROW_ID
+
 DIGITS = re.compile(r"[0-9]{1,10}")
-MAX_ROW_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id column
 
 
 def row_id(text: object) -> int | None:

@@ -12,9 +12,9 @@ Implementations never commit, and never call Slack: Slack work after the commit 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from slack_sdk import WebClient
 from sqlalchemy import event
@@ -32,6 +32,8 @@ class SubjectInfo:
     active: bool
     cadence_days: int
     next_review_at: datetime | None
+    hypothesis: bool = False  # still a guess (a proto-persona): reviewed as "still our best guess"
+    since: tuple[str, ...] = ()  # what changed since the last review, as lines to show (`with_changes`)
 
 
 class ReviewSubject(Protocol):
@@ -41,9 +43,11 @@ class ReviewSubject(Protocol):
     def may_manage(self, db: Session, *, team_id: str, subject_id: int, user_id: str) -> bool:
         """Owner or a configured admin."""
 
-    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
-        """Record the review and keep the subject's next cadence review scheduled (once:
-        `storage.reviews.schedule_next_cadence`); returns the next review date."""
+    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime,
+                      note: str = "") -> datetime:
+        """Record the review (with `note`: what the reviewer learned, for a hypothesis) and keep
+        the subject's next cadence review scheduled (once: `storage.reviews.schedule_next_cadence`);
+        returns the next review date."""
 
     def open_editor(self, client: WebClient, *, trigger_id: str, team_id: str, subject_id: int,
                     user_id: str) -> None:
@@ -55,6 +59,22 @@ class ReviewSubject(Protocol):
 
     def retire(self, db: Session, *, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
         """Mark the subject retired (a revision is recorded); it is no longer reviewed."""
+
+
+@runtime_checkable
+class DescribesChanges(Protocol):
+    """A subject that can say what changed since its last review (new evidence, assumptions
+    still open, linked changes): the lines a review nudge shows above its answers."""
+
+    def changes_since_review(self, db: Session, *, team_id: str, subject_id: int) -> tuple[str, ...]:
+        """Slack mrkdwn lines, user text already escaped; empty when there is nothing to say."""
+
+
+def with_changes(subject: object, db: Session, info: SubjectInfo, *, team_id: str) -> SubjectInfo:
+    """`info` with what changed since the last review, when its subject can tell."""
+    if not isinstance(subject, DescribesChanges):
+        return info
+    return replace(info, since=tuple(subject.changes_since_review(db, team_id=team_id, subject_id=info.subject_id)))
 
 
 @dataclass(frozen=True)

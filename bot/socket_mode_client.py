@@ -23,14 +23,20 @@ frame and waits 3 s for an answer a silent peer never gives.
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 from logging import Logger
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
+from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.socket_mode.websocket_client import SocketModeClient
 from websocket import WebSocketApp, WebSocketException
+
+from bot import payload_shape
+
+log = logging.getLogger(__name__)
 
 
 def hang_up(session: WebSocketApp | None) -> None:
@@ -98,6 +104,20 @@ class HangUpClient(SocketModeClient):
             session.keep_running = False
             hang_up(session)
 
+    def run_message_listeners(self, message: dict, raw_message: str) -> None:
+        """Envelopes get the check HTTP requests get (bot.payload_shape) before slack_sdk or Bolt
+        read them: one whose payload Slack would never send (`null`, a list, a view without a type)
+        is acknowledged, so it is not delivered again, and logged in one line, never a traceback."""
+        envelope_id = message.get("envelope_id")
+        if isinstance(envelope_id, str) and "payload" in message:
+            reason = payload_shape.problem(message["payload"])
+            if reason is not None:
+                log.warning("refused a Socket Mode envelope (%s) whose payload Slack would never send: %s",
+                            str(message.get("type"))[:40], reason)
+                self.send_socket_mode_response(SocketModeResponse(envelope_id=envelope_id))
+                return
+        super().run_message_listeners(message, raw_message)
+
     def close(self) -> None:
         # The message thread polls its queue once a second and skips None: wake it now, so a
         # SIGTERM (or a test's teardown) does not wait for the poll to notice `closed`.
@@ -120,3 +140,4 @@ class HangUpSocketModeHandler(SocketModeHandler):
         self.client = HangUpClient(app_token=app_token, logger=logger, web_client=app.client,
                                    ping_interval=ping_interval, ping_timeout=ping_timeout)
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+

@@ -34,6 +34,17 @@ CONNECT_TIMEOUT = 10  # seconds: a server that does not answer is "unavailable",
 # What a database that is away (down, restarting, unreachable, out of connections) raises: the
 # request is answered "try again" and the next one works; at start, `workshop-bot` says so and stops.
 UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id column (SQLite's stop at 2**63)
+
+
+def row_id(text: str) -> int | None:
+    """`text` as a row id a column can hold (ASCII digits, 1 .. MAX_ROW_ID), else None: a 30-digit
+    number typed by a person must read as "no such row", not overflow the database driver."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 10):
+        return None
+    value = int(digits)
+    return value if 0 < value <= MAX_ROW_ID else None
 
 
 def make_engine(url: str) -> Engine:
@@ -141,13 +152,12 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (`workshop-bot db upgrade`, and at start-up)."""
-    command.upgrade(alembic_config(engine), "heads")  # branches of parallel work, until re-chained
+    command.upgrade(alembic_config(engine), "head")
 
 
 def migration_state(engine: Engine) -> tuple[str | None, str]:
-    """(current revision of the database, head revision of the code); while parallel branches
-    are not yet re-chained each side is its heads, joined by commas."""
+    """(current revision of the database, head revision of the code)."""
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
-        current = ",".join(sorted(MigrationContext.configure(connection).get_current_heads())) or None
-    return current, ",".join(sorted(script.get_heads()))
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, script.get_current_head() or ""

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from storage.db import row_id
 from storage.journey_fields import ITEM_KEYS
 from storage.journey_models import Journey, JourneyLayer, JourneyNoteLink, JourneyRevision, PersonaStage, Stage
 from storage.models import Note
@@ -85,8 +86,9 @@ def get_journey(db: Session, *, team_id: str, journey_id: int) -> Journey | None
 def find_journeys(db: Session, *, team_id: str, name: str) -> list[Journey]:
     """An exact name (any case) first; else every active journey whose name contains `name`; an id works too."""
     wanted = " ".join(name.split()).casefold()
-    if wanted.isdigit():
-        found = get_journey(db, team_id=team_id, journey_id=int(wanted))
+    wanted_id = row_id(wanted)
+    if wanted_id is not None:
+        found = get_journey(db, team_id=team_id, journey_id=wanted_id)
         if found is not None and found.status == JourneyStatus.ACTIVE:
             return [found]
     rows = list(db.exec(select(Journey).where(Journey.team_id == team_id, Journey.status == JourneyStatus.ACTIVE,

@@ -12,7 +12,15 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.states import NoteBasis, NoteVisibility, OutboxState, ReviewState, SessionStatus, StrEnumColumn
+from storage.states import (
+    EvidenceStance,
+    NoteBasis,
+    NoteVisibility,
+    OutboxState,
+    ReviewState,
+    SessionStatus,
+    StrEnumColumn,
+)
 
 
 def _json_list() -> object:
@@ -113,11 +121,14 @@ class Persona(SQLModel, table=True):
     team_id: str = Field(index=True)
     name: str
     role: str = ""
+    area: str = ""  # the product or area it belongs to (core personas are counted per area)
     context: str = _long_text()
     goals: list[str] = _json_list()
     behaviors: list[str] = _json_list()
+    beliefs: list[str] = _json_list()  # what they think and feel
     needs: list[str] = _json_list()
     frustrations: list[str] = _json_list()
+    opportunities: list[str] = _json_list()  # possible solutions (Lean UX's fourth quadrant)
     quote: str = _long_text()
     unsure: str = _long_text()
     kind: str = "proto"
@@ -160,6 +171,8 @@ class Evidence(SQLModel, table=True):
     author_id: str = ""
     added_by: str
     source_key: str
+    stance: EvidenceStance = _state(EvidenceStance, EvidenceStance.SUPPORTS)
+    assumption: str = ""  # the persona field it tests; "" = the persona as a whole
     created_at: datetime
 
 

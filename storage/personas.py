@@ -15,6 +15,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from storage.db import row_id
 from storage.models import Persona, PersonaRevision
 from storage.states import PersonaStatus
 
@@ -58,6 +59,21 @@ def count_active(db: Session, *, team_id: str) -> int:
     return int(db.exec(query).one())
 
 
+def count_active_by_area(db: Session, *, team_id: str) -> dict[str, tuple[str, int]]:
+    """Active personas per product or area: {area as compared (trimmed, lower case): (its most
+    common spelling, count)}; "" is the personas that name no area."""
+    spelled = func.trim(Persona.area)
+    rows = db.exec(select(spelled, func.count())
+                   .where(Persona.team_id == team_id, Persona.status == PersonaStatus.ACTIVE)
+                   .group_by(spelled).order_by(func.count().desc(), spelled)).all()
+    found: dict[str, tuple[str, int]] = {}
+    for shown, count in rows:
+        key = (shown or "").lower()
+        first, total = found.get(key, (shown or "", 0))
+        found[key] = (first, total + count)
+    return found
+
+
 def get_persona(db: Session, *, team_id: str, persona_id: int) -> Persona | None:
     """The persona as stored now (re-read even if this unit of work holds an older copy)."""
     return db.exec(select(Persona).where(Persona.id == persona_id, Persona.team_id == team_id)
@@ -82,8 +98,9 @@ def find_any(db: Session, *, wanted: str, team_id: str | None = None) -> list[Pe
     query = select(Persona)
     if team_id is not None:
         query = query.where(Persona.team_id == team_id)
-    if wanted.isdigit():
-        row = db.exec(query.where(Persona.id == int(wanted))).first()
+    wanted_id = row_id(wanted)
+    if wanted_id is not None:
+        row = db.exec(query.where(Persona.id == wanted_id)).first()
         if row is not None:
             return [row]
     return list(db.exec(query.where(func.lower(Persona.name) == wanted.strip().lower()).order_by(Persona.id)).all())
@@ -181,6 +198,16 @@ def list_revisions(db: Session, *, team_id: str, persona_id: int, limit: int = 5
         .where(PersonaRevision.team_id == team_id, PersonaRevision.persona_id == persona_id)
         .order_by(col(PersonaRevision.version).desc())
         .limit(limit)
+    ).all())
+
+
+def revisions_since(db: Session, *, team_id: str, persona_id: int, since: datetime) -> list[PersonaRevision]:
+    """The revisions written after `since` (the last review), oldest first."""
+    return list(db.exec(
+        select(PersonaRevision)
+        .where(PersonaRevision.team_id == team_id, PersonaRevision.persona_id == persona_id,
+               col(PersonaRevision.created_at) > since)
+        .order_by(col(PersonaRevision.version))
     ).all())
 
 

@@ -116,19 +116,33 @@ def ready_to_send(now: datetime, stale_before: datetime) -> object:
     )
 
 
-def due_group(db: Session, *, team_id: str, owner_id: str, reason: str, now: datetime, stale_before: datetime,
-              limit: int) -> list[Review]:
-    """One owner's due reviews of one reason (a manual trigger), sent together as one DM.
+def due_group(db: Session, *, team_id: str, owner_id: str, now: datetime, stale_before: datetime, limit: int,
+              reason: str | None = None) -> list[Review]:
+    """One owner's due reviews (of one reason, when given), sent together as one DM.
 
-    The same three kinds as `due_nudges`, narrowed to the owner and reason, oldest id first.
+    The same three kinds as `due_nudges`, narrowed to the owner, oldest id first.
     """
-    return list(db.exec(
-        select(Review).where(Review.team_id == team_id, Review.owner_id == owner_id, Review.reason == reason,
-                             ready_to_send(now, stale_before))
-        .order_by(Review.id).limit(limit)))
+    query = select(Review).where(Review.team_id == team_id, Review.owner_id == owner_id,
+                                 Review.subject_type != DIGEST, ready_to_send(now, stale_before))
+    if reason is not None:
+        query = query.where(Review.reason == reason)
+    return list(db.exec(query.order_by(Review.id).limit(limit)))
 
 
 def reviews_on_message(db: Session, *, channel_id: str, message_ts: str) -> list[Review]:
     """Every review one DM lists (a grouped nudge lists several), in the order it lists them."""
     return list(db.exec(
         select(Review).where(Review.channel_id == channel_id, Review.message_ts == message_ts).order_by(Review.id)))
+
+
+def linked_changes_since(db: Session, *, team_id: str, subject_type: str, subject_id: int, since: datetime,
+                         limit: int = 20) -> list[Review]:
+    """Reviews a change to a linked item asked for since `since` (a review nudge says what changed
+    since the last one), newest first. A linked review is due when its change happened."""
+    return list(db.exec(
+        select(Review)
+        .where(Review.team_id == team_id, Review.subject_type == subject_type, Review.subject_id == subject_id,
+               Review.reason == "linked", Review.due_at > since)
+        .order_by(Review.due_at.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all())

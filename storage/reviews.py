@@ -172,6 +172,14 @@ def cancel_open_for_subject(db: Session, *, team_id: str, subject_type: str, sub
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
+def cancel_open_for_team(db: Session, *, team_id: str, now: datetime) -> int:
+    """Close every open review of a workspace (it removed the app): nothing more is nudged there."""
+    result = db.execute(update(Review).where(Review.team_id == team_id, Review.state.in_(OPEN_REVIEW_STATES))
+                        .values(state=ReviewState.CANCELLED, done_at=now)
+                        .execution_options(synchronize_session=False))
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
 def reassign_open_for_subject(db: Session, *, team_id: str, subject_type: str, subject_id: int,
                               owner_id: str) -> int:
     """Open reviews follow the subject to its new owner; not-yet-sent ones will DM that owner."""

@@ -76,6 +76,13 @@ class PersonaKind(StrEnum):
     VALIDATED = "validated"  # backed by evidence
 
 
+class EvidenceStance(StrEnum):
+    """What a piece of evidence shows about the assumption it tests."""
+
+    SUPPORTS = "supports"
+    CHALLENGES = "challenges"
+
+
 class JourneyStatus(StrEnum):
     ACTIVE = "active"
     RETIRED = "retired"  # no longer reviewed or shown in lists

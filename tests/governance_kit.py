@@ -132,7 +132,25 @@ def text_of(message: dict[str, Any]) -> str:
     return json.dumps(message.get("blocks")) + message.get("text", "")
 
 
-def review_block(message: dict[str, Any]) -> dict[str, Any]:
-    """The actions block of a nudge (block id `review:<id>`)."""
+def review_block(message: dict[str, Any], review_id: int | None = None) -> dict[str, Any]:
+    """The actions block of a nudge (block id `review:<id>`): of `review_id` in a DM listing several."""
     blocks = message["blocks"] if isinstance(message["blocks"], list) else json.loads(message["blocks"])
-    return next(b for b in blocks if b.get("type") == "actions" and b.get("block_id", "").startswith("review:"))
+    wanted = f"review:{review_id}" if review_id is not None else "review:"
+    return next(b for b in blocks if b.get("type") == "actions" and b.get("block_id", "").startswith(wanted)
+                and (review_id is None or b["block_id"] == wanted))
+
+
+def confirm_best_guess(bot: Any, slack: FakeSlack, *, user: str, opened_before: int,
+                       learned: str = "Nothing new since the last review") -> None:
+    """A proto-persona's "Still our best guess" asks what we learned: submit that modal."""
+    from bot.governance import ids as gov_ids
+    from tests.harness import eventually
+    from tests.slack_fake import payloads
+
+    call = eventually(lambda: slack.calls_to("views.open")[opened_before:])[0]
+    view = call.args["view"] if isinstance(call.args["view"], dict) else json.loads(call.args["view"])
+    assert view["callback_id"] == gov_ids.LEARNED_MODAL
+    reply = bot.http.interactive(payloads.view_submission(
+        gov_ids.LEARNED_MODAL, {gov_ids.LEARNED_BLOCK: {"value": learned}}, user=user,
+        private_metadata=view["private_metadata"]))
+    assert reply.status == 200

@@ -38,7 +38,7 @@ def test_the_demo_writes_the_whole_workshop_as_a_page_without_slack(tmp_path: Pa
     page = page_path.read_text()
     for seen in ("Empathy map: First-time buyer on mobile", "Wo ist meine Bestellung?",  # board, the team's words
                  "What we found", "Create proto-persona from this", "data:image/png;base64,",  # wrap-up and image
-                 "Your votes", "Question 1 of 12", "is saved as a proto-persona",  # ballot, DM conversation
+                 "Your votes", "Question 1 of 15", "is saved as a proto-persona",  # ballot, DM conversation
                  "Proto-persona: hypothesis", "they'll see it tomorrow at 10:00 their time",
                  "Time to review", "90-day review is due",
                  "My reviews due", "@Sam", "#cx-research"):

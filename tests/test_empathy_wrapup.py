@@ -263,3 +263,15 @@ def test_an_anonymous_export_lists_people_alphabetically_not_in_the_order_they_j
                             names={"UZED": "Zed", "UALF": "Alf"})
     assert [p["name"] for p in document["participants"]] == ["Alf", "Zed"]
     assert "UZED" not in json.dumps(document["sections"]) and "Zed" not in json.dumps(document["sections"])
+
+
+def test_an_export_slack_cannot_deliver_is_explained_in_plain_words(bot: Bot, slack: FakeSlack) -> None:
+    w = Workshop(bot, slack).start()
+    w.add_notes("U0ANA", "a note in the intro")
+    slack.fail_next("conversations.open", "user_disabled")
+    bot.http.command(payloads.slash_command("/empathy", f"export {w.session_id} json", user="U0ANA",
+                                            channel=w.channel))
+    eventually(lambda: any("couldn't send you the export" in t and "deactivated" in t
+                           for t in w.ephemerals("U0ANA")))
+    bot.settle()
+    assert not slack.calls_to("files.completeUploadExternal")

@@ -11,7 +11,7 @@ from bot.personas import lifecycle
 from bot.review_subjects import SubjectChange, announce_change
 from storage import personas as persona_store
 from storage.db import unit_of_work
-from tests.governance_kit import add_journey, dms, install, review_rows, text_of
+from tests.governance_kit import add_journey, confirm_best_guess, dms, install, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona, q
 from tests.slack_fake import FakeSlack, payloads
@@ -164,14 +164,17 @@ def test_acting_on_one_item_of_a_grouped_nudge_updates_only_that_item(
             return None
         return eventually(lambda: slack.calls_to("chat.update")[before:])[0].args
 
-    update = click(second, ids.STILL_ACCURATE)
+    opened, updated = len(slack.calls_to("views.open")), len(slack.calls_to("chat.update"))
+    click(second, ids.STILL_ACCURATE, updates=False)  # a proto-persona: still our best guess, and what we learned
+    confirm_best_guess(bot, slack, user=OWNER, opened_before=opened)
+    update = eventually(lambda: slack.calls_to("chat.update")[updated:])[0].args
     assert update["ts"] == nudge["ts"] and update["channel"] == nudge["channel_id"]
     assert [b["block_id"] for b in _item_actions(update)] == [first["block_id"], third["block_id"]]
-    assert text_of(update).count("confirmed it is still accurate") == 1
+    assert text_of(update).count("kept it as our best guess") == 1
 
     update = click(third, ids.SNOOZE, action_type="static_select", selected_option="1d:" + third["block_id"][7:])
     assert [b["block_id"] for b in _item_actions(update)] == [first["block_id"]]
-    assert "confirmed it is still accurate" in text_of(update) and "snoozed this review" in text_of(update)
+    assert "kept it as our best guess" in text_of(update) and "snoozed this review" in text_of(update)
 
     updates, answers = len(slack.calls_to("chat.update")), len(slack.calls_to("response_url"))
     click(second, ids.STILL_ACCURATE, updates=False)  # a double click on a handled item changes nothing

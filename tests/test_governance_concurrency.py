@@ -37,8 +37,16 @@ def _nudged_review_ids(slack: FakeSlack) -> Counter:
         metadata = call.args.get("metadata")
         metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
         if call.response.get("ok") and metadata:
-            found[metadata["event_payload"]["review_id"]] += 1
+            payload = metadata["event_payload"]
+            for review_id in payload.get("review_ids") or [payload["review_id"]]:
+                found[review_id] += 1
     return found
+
+
+def _review_ids_of(args: dict) -> list[int]:
+    metadata = args.get("metadata")
+    metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
+    return list(metadata["event_payload"].get("review_ids") or [metadata["event_payload"]["review_id"]])
 
 
 def sweep_twice_at_once(bot: Bot) -> None:
@@ -67,6 +75,7 @@ def test_two_sweeps_in_two_threads_send_each_nudge_once(any_engine: Engine, slac
         sweep_twice_at_once(bot)
         sent = _nudged_review_ids(slack)
         assert len(sent) == 24 and set(sent.values()) == {1}
+        assert all(len(dms(slack, f"U0OWN{n}")) == 1 for n in range(4)), "one DM per owner, listing their six"
         assert {r.state for r in review_rows(any_engine)} == {"sent"}
     finally:
         bot.close()
@@ -104,7 +113,8 @@ def test_two_processes_on_one_postgresql_send_each_nudge_once(slack: FakeSlack, 
     clock = FakeClock(MONDAY_NOON_LONDON - timedelta(days=91))
     bot = Bot(slack=slack, engine=engine, clock=clock)
     try:
-        personas = [make_persona(bot, owner=f"U0OWN{n % 5}", name=f"Persona {n}") for n in range(40)]
+        for n in range(40):
+            make_persona(bot, owner=f"U0OWN{n % 5}", name=f"Persona {n}")
         url = engine.url.render_as_string(hide_password=False)
         start_at = str(time.time() + 3)
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -116,7 +126,12 @@ def test_two_processes_on_one_postgresql_send_each_nudge_once(slack: FakeSlack, 
             _, stderr = process.communicate(timeout=120)
             assert process.returncode == 0, stderr
         sent = _nudged_review_ids(slack)
-        assert len(sent) == len(personas) and set(sent.values()) == {1}
+        assert set(sent.values()) == {1} and sent, "what fits in each DM, listed once"
+        for n in range(5):
+            [dm] = dms(slack, f"U0OWN{n}")  # one DM per owner (8 items each): those that fit, the rest counted
+            listed = [r for r in sent if r in _review_ids_of(dm)]
+            more = 8 - len(listed)
+            assert listed and (more == 0 or f"and {more} more" in json.dumps(dm["blocks"]))
         assert Counter(r.state for r in review_rows(engine)) == {"sent": 40}
     finally:
         bot.close()

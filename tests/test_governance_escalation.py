@@ -9,7 +9,7 @@ import pytest
 
 from bot.governance import ids
 from storage.db import unit_of_work
-from tests.governance_kit import dms, posts_in, review_block, review_rows, text_of
+from tests.governance_kit import confirm_best_guess, dms, posts_in, review_block, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona
 from tests.slack_fake import FakeSlack, payloads
@@ -60,9 +60,11 @@ def test_an_overdue_review_is_raised_once_in_the_governance_channel(gov: Bot, sl
     ts = next(c.response["ts"] for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == GOV
               and "waiting for review" in text_of(c.args))
     block = review_block(escalation)
+    opened = len(slack.calls_to("views.open"))
     gov.http.interactive(payloads.block_actions(ids.STILL_ACCURATE, value=block["elements"][0]["value"],
                                                 block_id=block["block_id"], user=OWNER, channel=GOV, message_ts=ts,
                                                 response_url=slack.response_url("actions")))
+    confirm_best_guess(gov, slack, user=OWNER, opened_before=opened)  # a proto-persona: what did we learn?
     eventually(lambda: review_rows(gov.engine, persona.id)[0].state == "done")
     updated = {c.args["ts"] for c in slack.wait_for("chat.update", 2)}
     assert ts in updated, "the channel post shows the outcome too"

@@ -30,8 +30,9 @@ def gov(slack: FakeSlack, engine, clock: FakeClock) -> Iterator[Bot]:
     running.close()
 
 
-def _click(bot: Bot, message: dict, action_id: str, *, user: str = OWNER, **kw) -> None:
-    block = review_block(message)
+def _click(bot: Bot, message: dict, action_id: str, *, user: str = OWNER, review_id: int | None = None,
+           **kw) -> None:
+    block = review_block(message, review_id)
     element = next(e for e in block["elements"] if e["action_id"] == action_id)
     reply = bot.http.interactive(payloads.block_actions(
         action_id, value=element.get("value"), block_id=block["block_id"], user=user, channel="D" + OWNER,
@@ -81,7 +82,8 @@ def test_missed_nudges_after_downtime_go_out_once(gov: Bot, slack: FakeSlack, cl
     clock.set(MONDAY_10_NY + timedelta(days=1))  # the bot was down all week
     gov.tick()
     gov.tick()
-    assert sorted(text_of(m).count("Journey") > 0 for m in dms(slack, OWNER)) == [True] * 3
+    [dm] = dms(slack, OWNER)  # one DM per owner per sweep, listing all three
+    assert all(f"Journey {n}" in text_of(dm) for n in range(3)) and "3 items you own are due" in text_of(dm)
     assert {r.state for r in review_rows(gov.engine)} == {"sent"}
 
 
@@ -158,20 +160,22 @@ def test_retire_and_update_now_and_reassign(gov: Bot, slack: FakeSlack, clock: F
     first = add_journey(gov.engine, name="Retire me", owner=OWNER, due=clock.now(), created=clock.now())
     second = add_journey(gov.engine, name="Hand me over", owner=OWNER, due=clock.now(), created=clock.now())
     gov.tick()
-    by_title = {("Retire me" in text_of(m)): m for m in _posted(slack)}
+    [dm] = _posted(slack)  # both in one DM, each with its own buttons
+    [retiring], [handing] = review_rows(gov.engine, first), review_rows(gov.engine, second)
 
-    _click(gov, by_title[True], ids.UPDATE_NOW)
+    _click(gov, dm, ids.UPDATE_NOW, review_id=retiring.id)
     assert slack.wait_for("views.open")[0].args["trigger_id"]
 
-    _click(gov, by_title[True], ids.RETIRE)
+    _click(gov, dm, ids.RETIRE, review_id=retiring.id)
     eventually(lambda: journey(gov.engine, first).status == "retired")
-    assert "retired it" in text_of(slack.wait_for("chat.update")[0].args)
+    updated = text_of(slack.wait_for("chat.update")[0].args)
+    assert "retired it" in updated and "Hand me over" in updated, "the other item keeps its buttons"
     assert {r.state for r in review_rows(gov.engine, first)} <= {"done", "cancelled"}
 
-    block = review_block(by_title[False])
+    block = review_block(dm, handing.id)
     gov.http.interactive(payloads.block_actions(
         ids.REASSIGN, block_id=block["block_id"], user=OWNER, channel="D" + OWNER,
-        message_ts=by_title[False]["ts"], action_type="users_select",
+        message_ts=dm["ts"], action_type="users_select",
         action_fields={"selected_user": OTHER}, response_url=slack.response_url("actions")))
     eventually(lambda: journey(gov.engine, second).owner_id == OTHER)
     gov.tick()

@@ -1,4 +1,6 @@
-"""What one *Still accurate* click costs the database while Slack waits for the answer.
+"""What one *Still accurate* click (a journey) or *Still our best guess* confirmation (a
+proto-persona: the click opens a one-line modal, its submission records the review) costs the
+database while Slack waits for the answer.
 
 Statements are counted on the thread that handles the HTTP request, from the moment the request
 enters the app until its response is built (the ack commits in between); what runs after the ack
@@ -18,7 +20,7 @@ from sqlalchemy import event
 from bot.governance import ids
 from tests.governance_kit import add_journey, install, review_block, review_rows
 from tests.harness import Bot, FakeClock
-from tests.persona_helpers import make_persona
+from tests.persona_helpers import make_persona, view_of
 from tests.slack_fake import FakeSlack, payloads
 
 OWNER = "U0OWNER"
@@ -99,17 +101,26 @@ def test_still_accurate_on_a_journey_costs_at_most_ten_statements_and_schedules_
     assert len(statements) <= MOST, statements
 
 
-def test_still_accurate_on_a_persona_costs_at_most_ten_statements_and_schedules_once(
+def test_still_our_best_guess_on_a_proto_persona_costs_at_most_ten_statements_and_schedules_once(
         bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
     clock.set(MONDAY_NOON - timedelta(days=90))
     persona = make_persona(bot, owner=OWNER)
     clock.set(MONDAY_NOON)
     bot.tick()
+    _click_still_accurate(bot, _nudge(slack))  # a hypothesis: the click asks what we learned
+    opened = view_of(slack.wait_for("views.open")[0].args)
+    assert [r.state for r in review_rows(bot.engine, persona.id)] == ["sent"], "nothing is settled by the click"
     inserts: list[str] = []
     event.listen(bot.engine, "before_cursor_execute",
                  lambda _c, _cur, statement, *_a: inserts.append(statement) if statement.startswith(
                      "INSERT INTO review") else None)
-    statements = _measure(bot, slack)
+    counter = RequestStatements(bot)
+    with counter.counting() as statements:
+        reply = bot.http.interactive(payloads.view_submission(
+            ids.LEARNED_MODAL, {ids.LEARNED_BLOCK: {"value": "Nothing new yet"}}, user=OWNER,
+            private_metadata=opened["private_metadata"]))
+        assert reply.status == 200
+    bot.settle()
     print(f"\npersona: {len(statements)} statements\n" + "\n".join(s.split("\n")[0][:100] for s in statements))
     rows = review_rows(bot.engine, persona.id)
     assert [r.state for r in rows] == ["done", "pending"]

@@ -12,7 +12,7 @@ from bot.governance import ids as review_ids
 from bot.home import ids
 from bot.personas import lifecycle
 from storage.models import EmpathySession
-from tests.governance_kit import review_rows
+from tests.governance_kit import confirm_best_guess, review_rows
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona
 from tests.slack_fake import FakeSlack, payloads
@@ -98,11 +98,14 @@ def test_acting_from_home_settles_the_review_and_refreshes_home(bot: Bot, slack:
     view = _open_home(bot, OWNER, "My reviews due (1)")
     block = next(b for b in view["blocks"] if b.get("block_id", "").startswith("review:"))
     before = len(slack.calls_to("views.publish"))
+    opened = len(slack.calls_to("views.open"))
     bot.http.interactive(payloads.block_actions(review_ids.STILL_ACCURATE, value=block["elements"][0]["value"],
                                                 block_id=block["block_id"], user=OWNER,
                                                 view={"id": "V0001", "type": "home"}))
+    confirm_best_guess(bot, slack, user=OWNER, opened_before=opened)  # a proto-persona: what did we learn?
     refreshed = json.dumps(_home(slack, OWNER, before, "My reviews due (0)"))
     assert "Nothing to review" in refreshed
+    bot.settle()  # the next cadence review is scheduled by the outbox, right after the commit
     assert [r.state for r in review_rows(bot.engine, persona.id)] == ["done", "pending"]
 
 

@@ -390,8 +390,6 @@ def test_any_text_after_a_slash_command_gets_an_answer(stage: Stage) -> None:
     stage.finish()
 
 
-@pytest.mark.xfail(strict=True, reason="storage/personas.py find_persona: `wanted.isdigit()` then int(wanted) "
-                                       "overflows SQLite's integer; being converted elsewhere (use bot.numbers.row_id)")
 def test_a_persona_number_of_30_digits_gets_an_answer(stage: Stage) -> None:
     stage.logs.records.clear()
     status = stage.send(payloads.slash_command("/persona", "show " + "9" * 30, user="U0ANA", channel=stage.w.channel,

@@ -125,7 +125,7 @@ def test_the_card_at_the_end_of_the_conversation_follows_too(bot: Bot, slack: Fa
     eventually(lambda: len(dm.posts()) >= 2)
     dm.say("Ana")
     dm.say("Night nurse")
-    for _ in range(9):
+    for _ in range(12):
         dm.say("skip")
     dm.say("ok")
     [persona] = q(bot.engine, store.list_personas, team_id="T0001")

@@ -49,6 +49,41 @@ def test_more_than_five_active_personas_warns_everywhere(bot: Bot, slack: FakeSl
     assert "There are" not in _list(bot)
 
 
+def test_the_core_personas_rule_counts_per_product_or_area(bot: Bot, slack: FakeSlack) -> None:
+    def make(n: int, area: str) -> None:
+        role = f"Role{n}"
+        make_persona(bot, name=f"A{n}", role=role, area=area, goals=[f"goal {role}"], behaviors=[f"does {role}"],
+                     needs=[f"needs {role}"], frustrations=[f"hates {role}"])
+
+    for n in range(3):
+        make(n, "Checkout")
+    for n in range(3, 7):
+        make(n, "Onboarding")
+    assert "There are" not in _list(bot), "seven personas over two areas: each area has its 3-5 core ones"
+    make(7, " checkout ")
+    make(8, "CHECKOUT")
+    make(9, "Checkout")
+    listed = _list(bot)
+    assert "There are 6 active personas for *Checkout*" in listed and "Onboarding*" not in listed
+    assert "There are 6 active personas for *Checkout*" in _card(bot, "A9"), "the card of a Checkout persona"
+    assert "There are" not in _card(bot, "A3"), "an Onboarding persona is not one too many"
+
+
+def test_demographic_text_in_the_behavioral_fields_is_flagged(bot: Bot, slack: FakeSlack) -> None:
+    make_persona(bot, name="Gina", goals=["Earns $80k a year", "Finish checkout fast"],
+                 behaviors=["35 years old", "Lives in Berlin", "Compares prices in three tabs"])
+    card = _card(bot, "Gina")
+    assert "*Gina* describes people by income, age, location where its behaviors should be" in card
+    assert '\\"Earns $80k a year\\", \\"35 years old\\", \\"Lives in Berlin\\"' in card
+    assert "has no goals" not in card, "the fields are filled: the warning says what is in them"
+    make_persona(bot, name="Ben", role="IT admin", goals=["Fewer tickets from the manager"],
+                 behaviors=["Scripts everything", "Manages 50 laptops"], needs=["Bulk import"],
+                 frustrations=["Manual onboarding of every new man or woman"])
+    assert "describes people by gender" in _card(bot, "Ben"), "words, as typed"
+    assert quality.demographics.kinds_in("Commutes 2 years into the job; manager; humane") == ("age",)
+    assert quality.demographics.kinds_in("Uses the manager app, romance novels, Germany trips") == ()
+
+
 def test_an_old_hypothesis_without_evidence_is_flagged_until_evidence_arrives(
         bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
     maya = make_persona(bot, name="Maya", cadence_days=30)
@@ -65,7 +100,7 @@ def test_the_similarity_check_stays_bounded(bot: Bot, slack: FakeSlack, clock: F
     for n in range(quality.COMPARED_NEWEST + 10):
         clock.advance(minutes=1)
         make_persona(bot, name=f"Clone {n}")
-    found = quality.workspace_warnings(bot.engine, team_id="T0001", now=clock.now())
+    found = q(bot.engine, quality.workspace_warnings, team_id="T0001", now=clock.now())
     similar = [w for w in found if w.kind == "too_similar"]
     assert len(similar) == quality.COMPARED_NEWEST * (quality.COMPARED_NEWEST - 1) // 2
     oldest = q(bot.engine, store.find_personas, team_id="T0001", name="Clone 0")[0]

@@ -26,10 +26,11 @@ CHANNEL = "C0CXRESEARCH"
 FACILITATOR, ANA, BEN, CHLOE = "U0SAM", "U0ANA", "U0BEN", "U0CHLOE"
 PEOPLE = {FACILITATOR: ("Sam", "Europe/Berlin"), ANA: ("Ana", "Europe/Lisbon"), BEN: ("Ben", "America/New_York"),
           CHLOE: ("Chloe", "Europe/Paris")}
-# The persona conversation's twelve questions: name, role, context, goals, behaviors, needs, frustrations,
-# quote (`ok` keeps what the session found), what we are unsure of, confidence, owner, cadence
-_ANSWERS = ["persona_name", "ok", "persona_context", "ok", "ok", "ok", "ok", "ok", "persona_unsure", "low", "ok",
-            "ok"]
+# The persona conversation's fifteen questions: name, role, product area, context, goals, behaviors, beliefs,
+# needs, frustrations, opportunities, quote (`ok` keeps what the session found), what we are unsure of,
+# confidence, owner, cadence
+_ANSWERS = ["persona_name", "ok", "skip", "persona_context", "ok", "ok", "ok", "ok", "ok", "skip", "ok",
+            "persona_unsure", "low", "ok", "ok"]
 
 
 class Workshop:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import outbox
@@ -118,8 +119,13 @@ def send_export(ctx: RequestContext, found: summary_view.Outcome, fmt: str, chan
     people = look_up(client, {ctx.user_id, session.facilitator_id, *found.participants,
                               *(n.author_id for n in found.notes)}, viewer=ctx.user_id)
     text = _render(ctx.deps.prompts, found, fmt, people)
-    dm = client.conversations_open(users=ctx.user_id)["channel"]["id"]
-    client.files_upload_v2(channel=dm, content=text.encode(), filename=f"empathy-map-{session.id}.{fmt}",
-                           title=t(SUMMARY, "export_comment", subject=session.subject))
+    try:
+        dm = client.conversations_open(users=ctx.user_id)["channel"]["id"]
+        client.files_upload_v2(channel=dm, content=text.encode(), filename=f"empathy-map-{session.id}.{fmt}",
+                               title=t(SUMMARY, "export_comment", subject=session.subject))
+    except SlackApiError as exc:  # no DM for this person (a guest, Slack refused): say so, in plain words
+        tell_user(ctx.body, client, t("errors/slack", "export_failed", error=exc.response.get("error") or ""),
+                  channel=channel or ctx.channel_id, user=ctx.user_id)
+        return
     tell_user(ctx.body, client, t(SUMMARY, "exported", format=t(SUMMARY, "format_name", fmt=fmt)),
               channel=channel or ctx.channel_id, user=ctx.user_id)

@@ -9,6 +9,7 @@ message clicked, the Home tabs concerned.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,8 +17,11 @@ from slack_bolt import Ack
 
 from bot.governance import ids, views
 from bot.governance.outcomes import show_outcome
-from bot.governance.owners import owner_directory
 from bot.home.publish import publish
+from bot.modal_open import open_modal
+from bot.modal_values import ModalValues
+from bot.numbers import row_id
+from bot.owners import refusal
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from bot.review_subjects import ReviewSubject, SubjectInfo
@@ -40,8 +44,7 @@ class Clicked:
 def review_id_of(ctx: RequestContext) -> int | None:
     """Selects carry no value of ours: the block id (`review:<id>`) says which review, else the value."""
     raw = str(ctx.action.get("block_id") or "").removeprefix(ids.REVIEW_BLOCK_PREFIX)
-    raw = raw if raw.isdigit() else ctx.value.rpartition(":")[2]
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return row_id(raw) or row_id(ctx.value.rpartition(":")[2])
 
 
 def say(ctx: RequestContext, macro: str, **context: object) -> None:
@@ -49,9 +52,9 @@ def say(ctx: RequestContext, macro: str, **context: object) -> None:
     ctx.later(tell_user, ctx.body, ctx.client, ctx.deps.prompts.part(ERRORS, macro, **context))
 
 
-def load(ctx: RequestContext) -> Clicked | None:
+def load(ctx: RequestContext, review_id: int | None = None) -> Clicked | None:
     """The open review clicked, if the clicker may act on it; otherwise they are told why."""
-    review_id = review_id_of(ctx)
+    review_id = review_id if review_id is not None else review_id_of(ctx)
     review = store.get_review(ctx.db, team_id=ctx.team_id, review_id=review_id) if review_id is not None else None
     if review is None or review.state not in OPEN_REVIEW_STATES:
         say(ctx, "already_handled")
@@ -76,25 +79,60 @@ def settle(ctx: RequestContext, clicked: Clicked, to_state: ReviewState, **value
 
 
 def answer(ack: Ack, ctx: RequestContext, clicked: Clicked | None, outcome: str | None,
-           *, also_home: tuple[str, ...] = (), dm: tuple[str | None, str | None] | None = None) -> None:
+           *, also_home: tuple[str, ...] = (), dm: tuple[str | None, str | None] | None = None,
+           container: dict | None = None) -> None:
     """Ack (which commits), then show the outcome and refresh the Home tabs concerned."""
     ack()
     if clicked is not None and outcome is not None:
         review = clicked.review
         ctx.later(show_outcome, ctx.deps, ctx.client, review=review, info=clicked.info, outcome=outcome,
-                  clicked=ctx.body.get("container") or {}, dm=dm or (review.channel_id, review.message_ts))
+                  clicked=container if container is not None else ctx.body.get("container") or {},
+                  dm=dm or (review.channel_id, review.message_ts))
     for user_id in dict.fromkeys((ctx.user_id, *also_home)):
         ctx.later(publish, ctx.deps, ctx.client, team_id=ctx.team_id, user_id=user_id)
 
 
 def handle_still_accurate(ack: Ack, ctx: RequestContext) -> None:
     clicked = load(ctx)
+    if clicked is not None and clicked.info.hypothesis:  # "Still our best guess": what did we learn?
+        view = views.build_learned_modal(ctx.deps.prompts, clicked.review, clicked.info,
+                                         clicked=ctx.body.get("container") or {})
+        ack()
+        ctx.later(open_modal, ctx, view)
+        return
     outcome = None
     if clicked is not None and settle(ctx, clicked, ReviewState.DONE, done_at=ctx.now()):
         next_at = clicked.subject.mark_reviewed(ctx.db, team_id=ctx.team_id, subject_id=clicked.review.subject_id,
                                                 user_id=ctx.user_id, now=ctx.now())
         outcome = views.build_outcome(ctx.deps.prompts, "reviewed", by=ctx.user_id, next=views.slack_date(next_at))
     answer(ack, ctx, clicked, outcome)
+
+
+def handle_learned_submit(ack: Ack, ctx: RequestContext) -> None:
+    """A hypothesis kept as the best guess, with what we learned as the review's note."""
+    learned = " ".join(ModalValues(ctx.view).text(ids.LEARNED_BLOCK).split())[:300]
+    if not learned:
+        ack(response_action="errors", errors={ids.LEARNED_BLOCK: ctx.deps.prompts.part(ERRORS, "learned_empty")})
+        return
+    meta = _json(ctx.private_metadata)
+    raw = meta.get("review")
+    clicked = load(ctx, raw) if isinstance(raw, int) else None
+    outcome = None
+    if clicked is not None and settle(ctx, clicked, ReviewState.DONE, done_at=ctx.now()):
+        next_at = clicked.subject.mark_reviewed(ctx.db, team_id=ctx.team_id, subject_id=clicked.review.subject_id,
+                                                user_id=ctx.user_id, now=ctx.now(), note=learned)
+        outcome = views.build_outcome(ctx.deps.prompts, "best_guess", by=ctx.user_id, learned=learned,
+                                      next=views.slack_date(next_at))
+    answer(ack, ctx, clicked, outcome, container=meta.get("clicked") if isinstance(meta.get("clicked"), dict)
+           else {})
+
+
+def _json(text: str) -> dict:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def handle_update_now(ack: Ack, ctx: RequestContext) -> None:
@@ -142,9 +180,10 @@ def _may_own(ctx: RequestContext, clicked: Clicked, new_owner: str) -> bool:
     if new_owner == clicked.info.owner_id:
         say(ctx, "same_owner", user=new_owner)
         return False
-    candidate = owner_directory(ctx.deps).lookup(ctx.team_id, new_owner) if new_owner else None
-    if candidate is None or candidate.gone or candidate.bot:
-        say(ctx, "cannot_own", user=new_owner)
+    reason = refusal(ctx.deps, team_id=ctx.team_id, user_id=new_owner)
+    if reason is not None:
+        ctx.later(tell_user, ctx.body, ctx.client,
+                  ctx.deps.prompts.part("errors/owner", "refused", user=new_owner, reason=reason))
         return False
     return True
 

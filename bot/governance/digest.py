@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.governance import views
 from bot.governance.health import Health, workspace_health
 from bot.governance.owners import OwnerDirectory
+from bot.slack_client import NotInstalled
 from prompts import SlackMarkup
 from storage import review_queries as queries
 from storage import reviews as store
@@ -92,6 +93,12 @@ class WeeklyDigest:
 
     def deliver(self, row: Review, now: datetime) -> None:
         channel = self.deps.settings.governance_channel
+        try:
+            client = self.deps.client_for(row.team_id)
+        except NotInstalled:  # the workspace removed the app: its digest and reviews end, quietly
+            with unit_of_work(self.deps.engine) as db:
+                store.cancel_open_for_team(db, team_id=row.team_id, now=now)
+            return
         with unit_of_work(self.deps.engine) as db:
             if not channel or now - row.due_at > timedelta(days=7):
                 store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
@@ -103,8 +110,7 @@ class WeeklyDigest:
         with unit_of_work(self.deps.engine) as db:
             health = workspace_health(self.deps, db, self.owners, team_id=row.team_id, now=now)
         try:
-            posted = self.deps.client_for(row.team_id).chat_postMessage(channel=channel,
-                                                                        **build_digest(self.deps, health))
+            posted = client.chat_postMessage(channel=channel, **build_digest(self.deps, health))
         except (SlackApiError, OSError) as exc:
             log.warning("weekly digest not posted in %s (%s); retrying in %s", channel, exc, RETRY)
             with unit_of_work(self.deps.engine) as db:

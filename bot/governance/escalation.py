@@ -16,8 +16,9 @@ from bot import blocks
 from bot.deps import Deps
 from bot.governance import views
 from bot.governance.health import describe
-from bot.governance.nudges import LEASE
+from bot.governance.nudges import LEASE, stop_workspace
 from bot.review_subjects import SubjectInfo
+from bot.slack_client import NotInstalled
 from storage import review_queries as queries
 from storage import reviews as store
 from storage.db import unit_of_work
@@ -68,6 +69,12 @@ def escalate_overdue(deps: Deps) -> int:
 
 def _escalate(deps: Deps, row: Review, channel: str, now: datetime) -> int:
     """Claim (committed at once), post, record; a failed post gives the claim back."""
+    try:
+        client = deps.client_for(row.team_id)
+    except NotInstalled:  # the workspace removed the app: its reviews end here, quietly
+        with unit_of_work(deps.engine) as db:
+            stop_workspace(deps, db, row.team_id, now)
+        return 0
     with unit_of_work(deps.engine) as db:
         info = describe(deps, db, row.subject_type, row.team_id, row.subject_id)
         if info is None or not info.active:
@@ -80,7 +87,7 @@ def _escalate(deps: Deps, row: Review, channel: str, now: datetime) -> int:
     back_to = ReviewState.UNOWNED if row.state == ReviewState.UNOWNED else ReviewState.SENT
     finish = True
     try:
-        deps.client_for(row.team_id).chat_postMessage(channel=channel, **build_escalation(deps, row, info, now=now))
+        client.chat_postMessage(channel=channel, **build_escalation(deps, row, info, now=now))
     except SlackApiError as exc:
         error = exc.response.get("error", "")
         if error in CHANNEL_GONE:

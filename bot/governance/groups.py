@@ -1,5 +1,6 @@
-"""Grouped nudges: a manual trigger (`/persona review-all REASON`) reaches each owner as ONE DM
-listing each of their items with its own actions, not one DM per item.
+"""Grouped nudges: each sweep reaches an owner with ONE DM listing all their due items, each with
+its own actions, not one DM per item. A manual trigger (`/persona review-all REASON`) says its
+reason once at the top; a mix of reasons (cadence, a change, a linked item) says each item's.
 
 Every review keeps its own row, claim and outcome (the database still decides, per review);
 the rows a DM lists all point at that DM (`channel_id`, `message_ts`), so the message is
@@ -31,7 +32,7 @@ Item = tuple[Review, SubjectInfo | None]
 
 
 def is_grouped(review: Review) -> bool:
-    """Manual triggers are grouped per owner; every other reason nudges per item."""
+    """A manual trigger's review: its DM names the trigger once, at the top."""
     return review.reason.startswith("manual:")
 
 
@@ -43,7 +44,7 @@ def settled_outcome(prompts: Prompts, review: Review, info: SubjectInfo | None, 
         if not info.active:
             return views.build_outcome(prompts, "retired", by=review.owner_id)
         if info.next_review_at is not None:
-            return views.build_outcome(prompts, "reviewed", by=review.owner_id,
+            return views.build_outcome(prompts, "reviewed", by=review.owner_id, hypothesis=info.hypothesis,
                                        next=views.slack_date(info.next_review_at))
         return views.build_outcome(prompts, "updated", by=review.owner_id)
     if review.state == ReviewState.SNOOZED and review.snoozed_until is not None and review.snoozed_until > now:
@@ -61,10 +62,14 @@ def build_group_message(prompts: Prompts, items: list[Item], *, now: datetime,
     """
     outcomes = outcomes or {}
     first = items[0][0]
-    detail = views.review_detail(first)
-    text = detail.get("text") or first.reason.removeprefix("manual:")
-    head = [blocks.section(prompts.part(NUDGE, "group_heading", text=text, by=detail.get("by", ""),
-                                        count=len(items)))]
+    one_trigger = is_grouped(first) and all(review.reason == first.reason for review, _ in items)
+    if one_trigger:
+        detail = views.review_detail(first)
+        text = detail.get("text") or first.reason.removeprefix("manual:")
+        heading = prompts.part(NUDGE, "group_heading", text=text, by=detail.get("by", ""), count=len(items))
+    else:
+        heading = prompts.part(NUDGE, "sweep_heading", count=len(items))
+    head = [blocks.section(heading)]
     listed: list[Block] = []
     shown: list[int] = []
     for review, info in items:
@@ -72,7 +77,7 @@ def build_group_message(prompts: Prompts, items: list[Item], *, now: datetime,
             part: list[Block] = [blocks.context(views.build_outcome(prompts, "closed"))]
         else:
             outcome = outcomes.get(review.id) or settled_outcome(prompts, review, info, now)
-            part = views.build_review(prompts, review, info, now=now, outcome=outcome, why=False)
+            part = views.build_review(prompts, review, info, now=now, outcome=outcome, why=not one_trigger)
         more = len(items) - len(shown) - 1
         tail = [blocks.context(prompts.part(NUDGE, "group_more", more=more))] if more else []
         if not _fits([*head, *listed, *part, *tail]):
@@ -96,7 +101,8 @@ def _fits(candidate: list[Block]) -> bool:
 
 
 def rebuild(deps: Deps, db: Session, review: Review, *, outcome: str | None) -> dict | None:
-    """The grouped DM that lists `review`, rebuilt from the database with `outcome` on that item.
+    """The grouped DM that lists `review`, rebuilt from the database with `outcome` on that item;
+    None when the DM lists `review` alone (it is a single nudge).
 
     `review` is included even when its row no longer points at the DM (a reassigned review
     moves on to its new owner's DM), so the click shows its outcome where it was made.
@@ -105,6 +111,8 @@ def rebuild(deps: Deps, db: Session, review: Review, *, outcome: str | None) -> 
         return None
     rows = queries.reviews_on_message(db, channel_id=review.channel_id, message_ts=review.message_ts)
     rows = sorted([*(r for r in rows if r.id != review.id), review], key=lambda r: r.id or 0)
+    if len(rows) < 2:
+        return None
     items = [(row, describe(deps, db, row.subject_type, row.team_id, row.subject_id)) for row in rows]
     return build_group_message(deps.prompts, items, now=deps.clock.now(),
                                outcomes={review.id: outcome} if outcome else None)

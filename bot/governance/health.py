@@ -53,18 +53,19 @@ def workspace_health(deps: Deps, db: Session, owners: OwnerDirectory, *, team_id
         health.counts[kind] = health.counts.get(kind, 0) + 1
         if owners.lookup(team_id, info.owner_id).gone:
             health.unowned.append(info)
-    health.warnings = quality_warnings(deps, team_id=team_id, now=now)
+    health.warnings = quality_warnings(deps, db, team_id=team_id, now=now)
     return health
 
 
-def quality_warnings(deps: Deps, *, team_id: str, now: datetime) -> list[object]:
-    """The personas feature's warnings (too many personas, demographic-only, ...), if it has any."""
+def quality_warnings(deps: Deps, db: Session, *, team_id: str, now: datetime) -> list[object]:
+    """The personas feature's warnings (too many personas, demographic-only, ...), if it has any,
+    read in the caller's unit of work."""
     try:
         quality = importlib.import_module("bot.personas.quality")
     except ModuleNotFoundError:
         return []
     try:
-        return list(quality.workspace_warnings(deps.engine, team_id=team_id, now=now, prompts=deps.prompts))
+        return list(quality.workspace_warnings(db, team_id=team_id, now=now, prompts=deps.prompts))
     except Exception:
         log.exception("quality warnings unavailable")
         return []

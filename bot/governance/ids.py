@@ -11,6 +11,9 @@ REASSIGN = "governance_reassign"
 RETIRE = "governance_retire"
 ALL_ACTIONS = (STILL_ACCURATE, UPDATE_NOW, SNOOZE, REASSIGN, RETIRE)
 
+LEARNED_MODAL = "governance_learned"  # "Still our best guess": what did we learn?
+LEARNED_BLOCK = "learned"
+
 REVIEW_BLOCK_PREFIX = "review:"
 SNOOZE_OPTIONS = {"1d": 1, "1w": 7}
 

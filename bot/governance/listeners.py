@@ -3,6 +3,8 @@ sweep (a tick) and the reaction to changes. The modules named here do the work."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_bolt import App
 from sqlmodel import Session
 
@@ -10,7 +12,7 @@ from bot.deps import Deps
 from bot.governance import actions, changes, ids
 from bot.governance.digest import WeeklyDigest
 from bot.governance.escalation import escalate_overdue
-from bot.governance.nudges import NudgeSweep
+from bot.governance.nudges import NudgeSweep, stop_workspace
 from bot.governance.owners import owner_directory
 from bot.review_subjects import SubjectChange
 
@@ -21,6 +23,10 @@ ACTIONS = {
     ids.SNOOZE: actions.handle_snooze,
     ids.REASSIGN: actions.handle_reassign,
     ids.RETIRE: actions.handle_retire,
+}
+
+VIEWS = {
+    ids.LEARNED_MODAL: actions.handle_learned_submit,
 }
 
 
@@ -39,6 +45,16 @@ class Sweep:
         escalate_overdue(self.deps)
 
 
+class StopWorkspace:
+    """`deps.on_uninstall`: the workspace's open reviews close in the uninstall event's unit of work."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def __call__(self, db: Session, team_id: str, now: datetime) -> None:
+        stop_workspace(self.deps, db, team_id, now)
+
+
 class ChangeListener:
     """`deps.on_change`: reviews a change calls for, written in the unit of work that made it."""
 
@@ -52,8 +68,11 @@ class ChangeListener:
 def register(app: App, deps: Deps) -> None:
     for action_id, handler in ACTIONS.items():
         app.action(action_id)(handler)
+    for callback_id, handler in VIEWS.items():
+        app.view(callback_id)(handler)
     summary = deps.prompts.part("governance/help", "review_all")
     deps.commands.add("/persona", "review-all", changes.handle_review_all, usage='"REASON"', summary=summary)
     deps.commands.add("/review-all", "", changes.handle_review_all, usage='"REASON"', summary=summary)
     deps.ticks[TICK] = Sweep(deps)
     deps.on_change.append(ChangeListener(deps))
+    deps.on_uninstall.append(StopWorkspace(deps))

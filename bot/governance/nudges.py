@@ -1,12 +1,17 @@
-"""The nudge sweep: DM each due review to its owner exactly once.
+"""The nudge sweep: each owner gets ONE DM per sweep listing all their due reviews, exactly once.
 
-The database decides what is due; each review is claimed with a compare-and-set before the
-post, so two sweeps (threads, processes, replicas) never both send it. A claim carries a lease:
-a process that dies between claim and post leaves a `sending` row whose claim time is older
-than the lease, and the next sweep takes it over (first checking the DM for a nudge that did go
-out before the crash). A post that got no answer (timeout) is treated the same way, since Slack
-may have accepted it. The lease is far longer than the longest post (15 s timeout, three `429`
-retries), so a slow post is never taken over while it is still running.
+The database decides what is due; an owner's due reviews are claimed together with one
+compare-and-set before the post, so two sweeps (threads, processes, replicas) never both send
+them. A claim carries a lease: a process that dies between claim and post leaves `sending`
+rows whose claim time is older than the lease, and the next sweep takes them over (first
+checking the DM for a nudge that did go out before the crash). A post that got no answer
+(timeout) is treated the same way, since Slack may have accepted it. The lease is far longer
+than the longest post (15 s timeout, three `429` retries), so a slow post is never taken over
+while it is still running.
+
+Owners' DMs go out side by side on the app's one executor (bot.fanout): a few at a time per
+workspace, each with that workspace's own token; a workspace that removed the app has its
+reviews closed quietly.
 """
 
 from __future__ import annotations
@@ -14,15 +19,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
+from bot import fanout
 from bot.deps import Deps
 from bot.governance import groups, views
 from bot.governance.delivery import already_posted
-from bot.governance.owners import OwnerDirectory, WorkingHours
-from bot.review_subjects import SubjectInfo
+from bot.governance.owners import OwnerDirectory, WorkingHours, owner_directory
+from bot.review_subjects import SubjectInfo, with_changes
+from bot.slack_client import NotInstalled
 from storage import review_queries as queries
 from storage import reviews as store
 from storage.db import unit_of_work
@@ -34,12 +42,14 @@ LEASE = timedelta(minutes=15)
 RETRY_AFTER_FAILURE = timedelta(minutes=5)
 BATCH = 200
 GROUP_MAX = 1000  # reviews one grouped DM claims; the DM lists what fits, Home shows them all
+SEND_AT_ONCE = 8  # owners' DMs in flight at once (the executor's other threads serve requests)
+PER_WORKSPACE = 4  # ... of them for one workspace: chat.postMessage has a workspace-wide limit
 UNREACHABLE = frozenset({"user_not_found", "account_inactive", "user_disabled", "cannot_dm_bot",
                          "channel_not_found", "is_archived"})
 
 
 class NudgeSweep:
-    """One pass: every due review is sent, deferred to working hours, or closed."""
+    """One pass: every due review is sent (one DM per owner), deferred to working hours, or closed."""
 
     def __init__(self, deps: Deps, owners: OwnerDirectory,
                  special: dict[str, Callable[[Review, datetime], None]] | None = None) -> None:
@@ -49,7 +59,7 @@ class NudgeSweep:
         self.special = special or {}
 
     def run(self) -> int:
-        """Handle everything due now; returns how many nudges were posted by this process."""
+        """Handle everything due now; returns how many DMs were posted by this process."""
         now = self.deps.clock.now()
         seen: set[int] = set()
         sent = 0
@@ -59,14 +69,30 @@ class NudgeSweep:
                         if r.id not in seen]
             if not rows:
                 return sent
+            owners: dict[tuple[str, str], None] = {}
             for row in rows:
-                if row.id in seen:
+                seen.add(row.id)  # each pass takes at least one new row: the sweep ends
+                deliver = self.special.get(row.subject_type)
+                if deliver is None:
+                    owners.setdefault((row.team_id, row.owner_id))
                     continue
-                seen.add(row.id)
                 try:
-                    sent += self._handle(row, now, seen)
+                    deliver(row, now)
                 except Exception:
                     log.exception("review %s could not be handled; the next sweep tries again", row.id)
+            installed = {team for team in {team for team, _ in owners} if self._installed(team, now)}
+            work = [(team, partial(self._owner, team, owner, now)) for team, owner in owners if team in installed]
+            sent += sum(fanout.run_bounded(self.deps.executor, work, at_once=SEND_AT_ONCE, per_key=PER_WORKSPACE))
+
+    def _installed(self, team_id: str, now: datetime) -> bool:
+        """False (and the workspace's reviews closed) when it removed the app."""
+        try:
+            self.deps.client_for(team_id)
+        except NotInstalled:
+            with unit_of_work(self.deps.engine) as db:
+                stop_workspace(self.deps, db, team_id, now)
+            return False
+        return True
 
     def _check(self, db: Session, row: Review, now: datetime) -> SubjectInfo | None:
         """The subject of a due review, or None once the review was closed or left for later."""
@@ -79,63 +105,43 @@ class NudgeSweep:
             store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
                              done_at=now)
             return None
-        return info
+        return with_changes(subject, db, info, team_id=row.team_id)  # what changed since the last review
 
-    def _handle(self, row: Review, now: datetime, seen: set[int]) -> int:
-        deliver = self.special.get(row.subject_type)
-        if deliver is not None:
-            deliver(row, now)
-            return 0
+    def _owner(self, team_id: str, owner_id: str, now: datetime) -> int:
+        """One owner's due reviews: checked, then one DM for those still due (1 if posted)."""
         with unit_of_work(self.deps.engine) as db:
-            info = self._check(db, row, now)
-            if info is not None and info.owner_id != row.owner_id:
-                store.update_owner(db, review_id=row.id, owner_id=info.owner_id)
-                row.owner_id = info.owner_id
-        if info is None:
+            rows = queries.due_group(db, team_id=team_id, owner_id=owner_id, now=now, stale_before=now - LEASE,
+                                     limit=GROUP_MAX)
+            candidates: list[tuple[Review, SubjectInfo]] = []
+            for row in rows:
+                info = self._check(db, row, now)
+                if info is not None and info.owner_id != row.owner_id:  # handled for its new owner
+                    store.update_owner(db, review_id=row.id, owner_id=info.owner_id)
+                elif info is not None:
+                    candidates.append((row, info))
+        if not candidates:
             return 0
-        owner = self.owners.lookup(row.team_id, row.owner_id)  # users.info, cached: outside any transaction
+        try:
+            owner = self.owners.lookup(team_id, owner_id)  # users.info, cached: outside any transaction
+        except NotInstalled:
+            return 0
         slot = self.hours.next_slot(now, owner.tz)
         with unit_of_work(self.deps.engine) as db:
-            if owner.gone:
-                store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.UNOWNED)
-                return 0
-            if row.state != ReviewState.SENDING and slot > now:
-                store.defer(db, review_id=row.id, state=row.state, until=slot)
-                return 0
-        if groups.is_grouped(row):
-            return self._handle_group(row, now, seen)
-        claimed = self._claim(row, now)
-        if claimed is None:
+            for row, _ in candidates:
+                if owner.gone or owner.bot:
+                    store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.UNOWNED)
+                elif row.state != ReviewState.SENDING and slot > now:
+                    store.defer(db, review_id=row.id, state=row.state, until=slot)
+        if owner.gone or owner.bot:
             return 0
-        message = views.build_nudge_message(self.deps.prompts, row, info, now=now)
-        return self._post([claimed], lambda: message, now)
-
-    def _claim(self, row: Review, now: datetime) -> tuple[Review, str, datetime | None] | None:
-        """Compare-and-set claim of one review: (row, state to fall back to, claim taken over)."""
-        held_since = row.sent_at if row.state == ReviewState.SENDING else None
+        candidates = [(row, info) for row, info in candidates if row.state == ReviewState.SENDING or slot <= now]
         with unit_of_work(self.deps.engine) as db:
-            if not store.claim_nudge(db, review_id=row.id, from_state=row.state, now=now, held_since=held_since):
-                return None
-        back_to = ReviewState.SNOOZED if row.state == ReviewState.SNOOZED else ReviewState.PENDING
-        row.state = ReviewState.SENDING
-        return row, back_to, held_since
-
-    def _handle_group(self, row: Review, now: datetime, seen: set[int]) -> int:
-        """One DM for all of an owner's due reviews of one manual trigger, claimed in one statement."""
-        with unit_of_work(self.deps.engine) as db:
-            rows = queries.due_group(db, team_id=row.team_id, owner_id=row.owner_id, reason=row.reason, now=now,
-                                     stale_before=now - LEASE, limit=GROUP_MAX)
-            candidates: dict[int, tuple[Review, SubjectInfo]] = {}
-            for candidate in rows:
-                seen.add(candidate.id)
-                info = self._check(db, candidate, now)
-                if info is not None and info.owner_id == candidate.owner_id:
-                    candidates[candidate.id] = (candidate, info)  # others: closed, or handled for their new owner
-        with unit_of_work(self.deps.engine) as db:
-            won = store.claim_group(db, review_ids=list(candidates), now=now, stale_before=now - LEASE)
+            won = store.claim_group(db, review_ids=[row.id for row, _ in candidates], now=now,
+                                    stale_before=now - LEASE)
         claimed, items = [], []
-        for review_id in sorted(won):
-            review, info = candidates[review_id]
+        for review, info in candidates:
+            if review.id not in won:
+                continue
             held_since = review.sent_at if review.state == ReviewState.SENDING else None
             claimed.append((review, ReviewState.SNOOZED if review.state == ReviewState.SNOOZED
                             else ReviewState.PENDING, held_since))
@@ -143,14 +149,17 @@ class NudgeSweep:
             items.append((review, info))
         if not claimed:
             return 0
-        return self._post(claimed, lambda: groups.build_group_message(self.deps.prompts, items, now=now), now)
+        prompts = self.deps.prompts
+        if len(items) == 1:
+            return self._post(claimed, lambda: views.build_nudge_message(prompts, *items[0], now=now), now)
+        return self._post(claimed, lambda: groups.build_group_message(prompts, items, now=now), now)
 
     def _post(self, claimed: list[tuple[Review, str, datetime | None]], build: Callable[[], dict],
               now: datetime) -> int:
         """Post one DM for the claimed reviews and record it on each; on failure give the claims back."""
-        client = self.deps.client
         first = claimed[0][0]
         try:
+            client = self.deps.client_for(first.team_id)
             taken_over = [held for _, _, held in claimed if held is not None]
             if taken_over:
                 found = already_posted(client, owner_id=first.owner_id, review_ids=[r.id for r, _, _ in claimed],
@@ -162,8 +171,14 @@ class NudgeSweep:
                                                  message_ts=found[1])
                     return 0
             posted = client.chat_postMessage(channel=first.owner_id, **build())
+        except NotInstalled:
+            return 0  # removed meanwhile: its reviews are closed (bot.workspaces), or at the next sweep
         except SlackApiError as exc:
             error = exc.response.get("error", "")
+            if not self.deps.clients.still_installed(first.team_id, error):
+                with unit_of_work(self.deps.engine) as db:
+                    stop_workspace(self.deps, db, first.team_id, now)
+                return 0
             if error in UNREACHABLE:
                 self.owners.forget(first.team_id, first.owner_id)
             else:
@@ -189,6 +204,15 @@ class NudgeSweep:
         for review_id in lost:
             log.warning("nudge %s was posted after its claim was lost; the outcome will update it", review_id)
         return 1
+
+
+def stop_workspace(deps: Deps, db: Session, team_id: str, now: datetime) -> None:
+    """`deps.on_uninstall`: a workspace that removed the app is nudged no more, its digest and
+    escalations included; the owners it knew are forgotten."""
+    closed = store.cancel_open_for_team(db, team_id=team_id, now=now)
+    owner_directory(deps).forget(team_id)
+    if closed:
+        log.info("workspace %s removed the app: %s open reviews closed", team_id, closed)
 
 
 def _superseded(row: Review, next_review_at: datetime | None) -> bool:

@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.governance import groups, views
 from bot.governance.health import describe
 from bot.review_subjects import SubjectInfo
+from bot.slack_client import NotInstalled
 from storage import reviews as store
 from storage.db import unit_of_work
 from storage.models import Review
@@ -25,7 +26,7 @@ def show_outcome(deps: Deps, client: WebClient, *, review: Review, info: Subject
     """Replace the actions with the outcome on the DM nudge (`dm`) and on the message clicked."""
     message = views.build_nudge_message(deps.prompts, review, info, now=deps.clock.now(), outcome=outcome)
     grouped = None
-    if groups.is_grouped(review) and dm[0] and dm[1]:
+    if dm[0] and dm[1]:
         shown = review.model_copy(update={"channel_id": dm[0], "message_ts": dm[1]})
         with unit_of_work(deps.engine) as db:
             grouped = groups.rebuild(deps, db, shown, outcome=outcome)
@@ -48,14 +49,16 @@ def update_nudge(deps: Deps, *, team_id: str, review_id: int, outcome: str, **co
         if review is None or not (review.channel_id and review.message_ts):
             return
         info = describe(deps, db, review.subject_type, team_id, review.subject_id)
-        if info is None:
+        if info is None:  # a DM listing others keeps them; the gone item reads "closed"
+            line = None
             message = views.build_closed_message(deps.prompts)
         else:
             line = views.build_outcome(deps.prompts, outcome, by=context.pop("by", info.owner_id), **context)
             message = views.build_nudge_message(deps.prompts, review, info, now=deps.clock.now(), outcome=line)
-            if groups.is_grouped(review):
-                message = groups.rebuild(deps, db, review, outcome=line) or message
+        message = groups.rebuild(deps, db, review, outcome=line) or message
     try:
         deps.client_for(team_id).chat_update(channel=review.channel_id, ts=review.message_ts, **message)
+    except NotInstalled:
+        return  # the workspace removed the app: nothing left to update
     except SlackApiError as exc:
         log.warning("could not update the nudge of review %s: %s", review_id, exc.response.get("error"))

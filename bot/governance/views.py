@@ -81,7 +81,8 @@ def build_review_actions(prompts: Prompts, review: Review, info: SubjectInfo) ->
     retire = blocks.button(t("retire"), ids.RETIRE, value=value, style="danger")
     retire.confirm = retire_confirm
     return blocks.actions(
-        blocks.button(t("still_accurate"), ids.STILL_ACCURATE, value=value, style="primary"),
+        blocks.button(t("still_accurate", hypothesis=info.hypothesis), ids.STILL_ACCURATE, value=value,
+                      style="primary"),
         blocks.button(t("update_now"), ids.UPDATE_NOW, value=value),
         StaticSelectElement(action_id=ids.SNOOZE, options=snooze_options,
                             placeholder=PlainTextObject(text=blocks.clip(t("snooze_placeholder"), 150))),
@@ -108,6 +109,8 @@ def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: da
                        else t("heading", info=info)),
         blocks.context(*notes),
     ]
+    if why and info.since and outcome is None:  # lines from the subject's templates, user text escaped there
+        items.append(blocks.section(blocks.clip("\n".join(info.since), 3000)))
     if outcome is None:
         items.append(build_review_actions(prompts, review, info))
     else:
@@ -123,6 +126,20 @@ def build_nudge_message(prompts: Prompts, review: Review, info: SubjectInfo, *, 
         "blocks": blocks.message_blocks(build_review(prompts, review, info, now=now, outcome=outcome)),
         "metadata": {"event_type": ids.NUDGE_EVENT, "event_payload": {"review_id": review.id}},
     }
+
+
+def build_learned_modal(prompts: Prompts, review: Review, info: SubjectInfo, *, clicked: dict) -> dict:
+    """"Still our best guess": a hypothesis is confirmed with one line of what we learned."""
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(NUDGE, macro, **kw)
+
+    meta = {"review": review.id, "clicked": {k: clicked.get(k) for k in ("type", "channel_id", "message_ts")
+                                             if clicked.get(k)}}
+    return blocks.modal(callback_id=ids.LEARNED_MODAL, title=t("learned_title"), submit=t("learned_submit"),
+                        close=t("learned_cancel"), private_metadata=json.dumps(meta), blocks=[
+                            blocks.section(t("learned_intro", info=info)),
+                            blocks.text_input(block_id=ids.LEARNED_BLOCK, label=t("learned_label"),
+                                              hint=t("learned_hint"), max_length=300)])
 
 
 def build_closed_message(prompts: Prompts) -> dict:

@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.governance.health import describe_active, workspace_health
 from bot.governance.owners import owner_directory
 from bot.home.views import HomeData, build_home
+from bot.slack_client import NotInstalled
 from storage import empathy as sessions
 from storage import review_queries as queries
 from storage.db import unit_of_work
@@ -48,6 +49,8 @@ def publish(deps: Deps, client: WebClient | None, *, team_id: str, user_id: str,
         with unit_of_work(deps.engine) as db:
             data = gather(deps, db, team_id=team_id, user_id=user_id, page=page)
         (client or deps.client_for(team_id)).views_publish(user_id=user_id, view=build_home(deps.prompts, data))
+    except NotInstalled:
+        return  # the workspace removed the app: no Home to show
     except SlackApiError as exc:
         log.warning("could not publish Home for %s: %s", user_id, exc.response.get("error"))
     except Exception:

@@ -14,6 +14,7 @@ from bot.commands import CommandCall
 from bot.deps import Deps
 from bot.journeys import ids, image, lookup, modals, views
 from bot.live_messages import Update
+from bot.numbers import row_id
 from bot.request_context import RequestContext
 from bot.unit_of_work import UnitOfWork
 from storage import journey_layers as layers
@@ -95,7 +96,7 @@ def handle_filter(ack: Ack, ctx: RequestContext) -> None:
     chosen = ctx.value
     channel = str((ctx.body.get("container") or {}).get("channel_id") or ctx.channel_id)
     journey_id = links.set_card_filter(ctx.db, team_id=ctx.team_id, channel_id=channel, message_ts=ctx.message_ts,
-                                       layer_filter=int(chosen) if chosen.isdigit() else None)
+                                       layer_filter=row_id(chosen))
     ack()
     if journey_id is not None:
         ctx.later(refresh, ctx.deps, ctx.team_id, journey_id)

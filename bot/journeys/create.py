@@ -8,6 +8,7 @@ from slack_bolt import Ack
 from bot.commands import CommandCall
 from bot.journeys import fields, ids, lookup, modals, scope, subject
 from bot.modal_values import ModalValues
+from bot.owners import refusal
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from bot.review_subjects import SubjectChange, announce_change
@@ -68,6 +69,9 @@ def handle_create_submission(ack: Ack, ctx: RequestContext) -> None:
     details, problems = scope.read(prompts, ctx.view)
     errors.update(problems)
     owner = form.user(ids.OWNER_BLOCK) or ctx.user_id
+    reason = refusal(ctx.deps, team_id=ctx.team_id, user_id=owner) if owner != ctx.user_id else None
+    if reason is not None:
+        errors[ids.OWNER_BLOCK] = prompts.part("errors/owner", "refused_field", reason=reason)
     cadence = int(form.selected(ids.CADENCE_BLOCK) or 90)
     if errors:
         ack(response_action="errors", errors=errors)

@@ -15,6 +15,7 @@ from bot.conversation_flow import Invalid
 from bot.deps import Deps
 from bot.journeys import changes, fields, filling, ids, lookup, modals
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.personas import refresh as persona_cards
 from bot.request_context import RequestContext
 from bot.unit_of_work import UnitOfWork
@@ -54,11 +55,11 @@ def handle_pick(ack: Ack, ctx: RequestContext) -> None:
         ack(response_action="errors", errors={ids.STAGE_BLOCK: prompts.part(modals.MODALS, "stage_gone")})
         return
     kind, _, raw = chosen.partition(":")
-    if kind == "layer" and raw.isdigit():
-        layer = layers.get_layer(ctx.db, team_id=ctx.team_id, layer_id=int(raw))
+    if kind == "layer" and (number := row_id(raw)):
+        layer = layers.get_layer(ctx.db, team_id=ctx.team_id, layer_id=number)
         name = layer_name(ctx, layer.persona_id, layer.segment) if layer else ""
     else:
-        persona = ctx.db.get(Persona, int(raw)) if kind == "persona" and raw.isdigit() else None
+        persona = ctx.db.get(Persona, number) if kind == "persona" and (number := row_id(raw)) else None
         persona_id = persona.id if persona is not None and persona.team_id == ctx.team_id else None
         layer, new = layers.add_layer(ctx.db, journey=journey, persona_id=persona_id,
                                       segment="" if persona_id else segment, by=ctx.user_id, now=ctx.now())
@@ -119,7 +120,7 @@ def handle_fill_submission(ack: Ack, ctx: RequestContext) -> None:
 def handle_link_persona(ack: Ack, ctx: RequestContext) -> None:
     """Button value: the persona id. Opens a journey picker."""
     summaries, _ = store.list_summaries(ctx.db, team_id=ctx.team_id, limit=100)
-    view = modals.build_link_persona(ctx.deps.prompts, persona_id=int(ctx.value) if ctx.value.isdigit() else 0,
+    view = modals.build_link_persona(ctx.deps.prompts, persona_id=row_id(ctx.value) or 0,
                                      journeys=[(s.id, s.name) for s in summaries], owner_id=ctx.user_id)
     ack()
     ctx.later(lookup.open_modal, ctx, view)
@@ -155,7 +156,7 @@ def handle_link_persona_submission(ack: Ack, ctx: RequestContext) -> None:
     chosen, owner = form.selected(ids.JOURNEY_BLOCK) or "", form.user(ids.LINK_OWNER_BLOCK) or ctx.user_id
     persona_id = ctx.private_metadata
     journey = lookup.by_value(ctx, chosen)
-    persona = ctx.db.get(Persona, int(persona_id)) if persona_id.isdigit() and len(persona_id) < 12 else None
+    persona = ctx.db.get(Persona, number) if (number := row_id(persona_id)) else None
     if journey is None or persona is None or persona.team_id != ctx.team_id:
         ack(response_action="update", view=modals.build_info(ctx.deps.prompts, ctx.deps.prompts.part(
             modals.MODALS, "gone")))

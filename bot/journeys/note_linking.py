@@ -17,6 +17,7 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from bot import blocks
 from bot.journeys import changes, ids, lookup, modals
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.request_context import RequestContext
 from prompts import Prompts
 from storage import empathy_notes
@@ -64,8 +65,8 @@ def handle_step(ack: Ack, ctx: RequestContext) -> None:
         ack(response_action="update", view=modals.build_info(prompts, prompts.part(NOTES, "nothing")))
         return
     chosen = ModalValues(ctx.view).selected(f"{ids.NOTE_PREFIX}{note_ids[index]}") or ""
-    if chosen.isdigit():
-        added = links.link_notes(ctx.db, journey=journey, session_id=session_id, links={note_ids[index]: int(chosen)},
+    if (stage_id := row_id(chosen)):
+        added = links.link_notes(ctx.db, journey=journey, session_id=session_id, links={note_ids[index]: stage_id},
                                  by=ctx.user_id, now=ctx.now())
         if added:
             linked += added

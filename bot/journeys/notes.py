@@ -14,6 +14,7 @@ from slack_sdk.models.blocks.basic_components import PlainTextObject
 from bot import blocks
 from bot.journeys import changes, ids, lookup, modals, note_linking
 from bot.modal_values import ModalValues
+from bot.numbers import row_id
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from prompts import Prompts
@@ -30,7 +31,7 @@ NOTES_OFFERED = 20  # the top-voted notes of the session: 20 selects and a conte
 def handle_link_notes(ack: Ack, ctx: RequestContext) -> None:
     summaries, _ = store.list_summaries(ctx.db, team_id=ctx.team_id, limit=100)
     prompts = ctx.deps.prompts
-    if not summaries or not ctx.value.isdigit():
+    if not summaries or row_id(ctx.value) is None:
         view = modals.build_info(prompts, prompts.part(modals.MODALS, "no_journeys"))
     else:
         view = blocks.modal(callback_id=ids.LINK_NOTES_PICK_MODAL, title=prompts.part(modals.MODALS, "link_title"),
@@ -64,7 +65,7 @@ def build_notes_modal(prompts: Prompts, *, journey: Journey, stages: list[Stage]
 
 def handle_pick_journey(ack: Ack, ctx: RequestContext) -> None:
     journey = lookup.by_value(ctx, ModalValues(ctx.view).selected(ids.JOURNEY_BLOCK) or "")
-    session_id = int(ctx.private_metadata) if ctx.private_metadata.isdigit() else 0
+    session_id = row_id(ctx.private_metadata) or 0
     prompts = ctx.deps.prompts
     voted = [n for n in empathy_notes.list_voted_notes(ctx.db, team_id=ctx.team_id, session_id=session_id)
              if not n.hidden]
@@ -91,9 +92,9 @@ def handle_link_submission(ack: Ack, ctx: RequestContext) -> None:
         journey, session_id = None, 0
     form = ModalValues(ctx.view)
     values = ctx.view.get("state", {}).get("values", {})
-    chosen = {int(block[len(ids.NOTE_PREFIX):]): int(form.selected(block) or 0) for block in values
-              if block.startswith(ids.NOTE_PREFIX) and block[len(ids.NOTE_PREFIX):].isdigit()
-              and (form.selected(block) or "").isdigit()}
+    picked = {row_id(block.removeprefix(ids.NOTE_PREFIX)): row_id(form.selected(block) or "")
+              for block in values if block.startswith(ids.NOTE_PREFIX)}
+    chosen = {note: stage for note, stage in picked.items() if note and stage}
     added = 0
     if journey is not None and chosen:
         added = links.link_notes(ctx.db, journey=journey, session_id=session_id, links=chosen, by=ctx.user_id,

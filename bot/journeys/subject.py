@@ -39,7 +39,8 @@ class JourneySubject:
         journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)
         return journey is not None and (user_id == journey.owner_id or user_id in self.deps.settings.admins)
 
-    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
+    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime,
+                      note: str = "") -> datetime:
         journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)
         if journey is None:
             raise LookupError(f"journey {subject_id} not found")

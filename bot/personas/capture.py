@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2.exceptions import UndefinedError
 from slack_bolt import Ack
 
 from bot.commands import CommandCall
-from bot.personas import flow
+from bot.personas import draft_view, flow, prefill
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
 from storage import empathy, journeys
+from storage.models import EmpathySession
+from storage.outbox import Outgoing
 
 REPLIES = "personas/replies"
 
@@ -48,6 +51,30 @@ def handle_from_session(ack: Ack, ctx: RequestContext) -> None:
         ctx.later(tell_user, ctx.body, ctx.client, ctx.deps.prompts.render("errors/stale_action"))
         return
     found = empathy.top_notes_by_quadrant(ctx.db, team_id=ctx.team_id, session_id=session.id)
-    prefill = flow.prefill_from_session(found, subject=session.subject, goal=session.goal)
-    begin(ctx, prefill=prefill, context={"source_session_id": session.id, "session_subject": session.subject})
+    values = prefill.prefill_from_session(found, subject=session.subject, goal=session.goal,
+                                          section_names=_section_names(ctx, found))
+    begin(ctx, prefill=values, context={"source_session_id": session.id, "session_subject": session.subject})
+    _post_draft(ctx, session, values)
     ack()
+
+
+def _post_draft(ctx: RequestContext, session: EmpathySession, values: dict[str, Any]) -> None:
+    """The draft in the session's thread, for the team: once per person and session (the outbox
+    key), committed with the conversation's start."""
+    message = draft_view.build_draft(ctx.deps.prompts, values=values, subject=session.subject, owner_id=ctx.user_id)
+    payload: dict[str, Any] = {"channel": session.channel_id, **message}
+    if session.board_ts:
+        payload["thread_ts"] = session.board_ts
+    ctx.enqueue(Outgoing("post", key=f"persona_draft:{session.id}:{ctx.user_id}", payload=payload,
+                         lane=f"persona_draft:{session.id}"))
+
+
+def _section_names(ctx: RequestContext, found: dict[str, list[str]]) -> dict[str, str]:
+    """Section names as the session showed them; a key the templates do not name stays as is."""
+    names = {}
+    for key in found:
+        try:
+            names[key] = ctx.deps.prompts.part("empathy/phases", "name", key=key)
+        except UndefinedError:  # a section the templates do not name yet
+            names[key] = key
+    return names

@@ -18,7 +18,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
-from bot.personas import ids, lifecycle, modals, refresh, suggestion_reply
+from bot.numbers import row_id
+from bot.personas import assumptions, fields, ids, lifecycle, modals, refresh, suggestion_reply
 from bot.personas.subject import editor_view
 from bot.private_reply import tell_user
 from bot.request_context import RequestContext
@@ -27,7 +28,7 @@ from storage import events, persona_evidence
 from storage import personas as store
 from storage.models import Persona
 from storage.outbox import Outgoing
-from storage.states import PersonaStatus
+from storage.states import EvidenceStance, PersonaStatus
 
 log = logging.getLogger(__name__)
 REPLIES = "personas/replies"
@@ -55,8 +56,8 @@ def open_view(ctx: RequestContext, view: dict) -> None:
 def button_persona(ctx: RequestContext) -> Persona | None:
     """The active persona the button names; its card is remembered (to be refreshed later)."""
     value = ctx.value
-    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(value)) \
-        if value.isdigit() and len(value) < 12 else None
+    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=number) \
+        if (number := row_id(value)) else None
     if persona is None or persona.status != PersonaStatus.ACTIVE:
         tell(ctx, t(ctx, "gone"))
         return None
@@ -116,8 +117,8 @@ def handle_suggest_submit(ack: Ack, ctx: RequestContext) -> None:
         ack(response_action="errors", errors={ids.SUGGESTION_BLOCK: t(ctx, "error_suggestion_empty")})
         return
     value, view_id = ctx.private_metadata, str(ctx.view.get("id"))
-    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(value)) \
-        if value.isdigit() and len(value) < 12 else None
+    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=number) \
+        if (number := row_id(value)) else None
     if persona is None:
         ack()
         tell(ctx, t(ctx, "gone"))
@@ -162,7 +163,7 @@ def handle_evidence_submit(ack: Ack, ctx: RequestContext) -> None:
     errors = {}
     if not text:
         errors[ids.EVIDENCE_TEXT_BLOCK] = t(ctx, "error_evidence_empty")
-    if not str(persona_id or "").isdigit():
+    if row_id(str(persona_id or "")) is None:
         errors[ids.PERSONA_BLOCK] = t(ctx, "error_pick")
     if errors:
         ack(response_action="errors", errors=errors)
@@ -173,20 +174,37 @@ def handle_evidence_submit(ack: Ack, ctx: RequestContext) -> None:
         ack()
         tell(ctx, t(ctx, "gone"))
         return
+    stance, tested = _what_it_shows(form)
+    if tested and tested not in assumptions.testable(persona):
+        ack(response_action="errors", errors={ids.EVIDENCE_ASSUMPTION_BLOCK: ctx.deps.prompts.part(
+            modals.TEMPLATE, "error_assumption_empty", name=persona.name,
+            field=ctx.deps.prompts.part("personas/card", "title", key=tested))})
+        return
     if meta.get("channel") and meta.get("ts"):
         source_key, link = f"{meta['channel']}:{meta['ts']}", str(meta.get("link") or "")
     else:
         source_key = "typed:" + hashlib.sha256(f"{text}\n{link}".encode()).hexdigest()[:32]
     row = lifecycle.add_evidence(ctx.deps, lifecycle.in_request(ctx), team_id=ctx.team_id, persona_id=persona.id,
                                  user_id=ctx.user_id, text=text[:EVIDENCE_MAX], permalink=link[:1000],
-                                 author_id=meta.get("author") or "", source_key=source_key)
+                                 author_id=meta.get("author") or "", source_key=source_key, stance=stance,
+                                 assumption=tested)
     if row is None:
         dm(ctx, t(ctx, "evidence_duplicate", name=persona.name), f"persona_evidence:{view_id}:{row is None}")
     else:
         refresh.after_change(ctx, persona.id, meta.get("o"))
         count = persona_evidence.count_evidence(ctx.db, team_id=ctx.team_id, persona_ids=[persona.id])[persona.id]
-        dm(ctx, t(ctx, "evidence_added", name=persona.name, count=count), f"persona_evidence:{view_id}:{row is None}")
+        dm(ctx, t(ctx, "evidence_added", name=persona.name, count=count, stance=stance,
+                  field=ctx.deps.prompts.part("personas/card", "title", key=tested) if tested else ""),
+           f"persona_evidence:{view_id}:{row is None}")
     ack()
+
+
+def _what_it_shows(form: ModalValues) -> tuple[EvidenceStance, str]:
+    """(stance, assumption tested: a core field key, or "" for the persona as a whole)."""
+    chosen = form.selected(ids.EVIDENCE_STANCE_BLOCK)
+    stance = EvidenceStance(chosen) if chosen in tuple(EvidenceStance) else EvidenceStance.SUPPORTS
+    tested = form.selected(ids.EVIDENCE_ASSUMPTION_BLOCK) or ""
+    return stance, tested if tested in fields.CORE else ""
 
 
 def _meta(view: dict[str, Any]) -> dict[str, Any]:

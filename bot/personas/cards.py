@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot import numbers
 from bot.deps import Deps
-from bot.personas import quality, views
+from bot.personas import assumptions, quality, views
 from prompts import unescape_slack
 from storage import journey_layers, persona_evidence
 from storage import personas as store
@@ -27,8 +28,11 @@ def card(deps: Deps, db: Session, persona: Persona, *, shareable: bool = False,
     warnings = quality.persona_warnings(db, persona=persona, now=now, prompts=deps.prompts)
     journeys = [name for _, name, _ in journey_layers.journeys_of_persona(db, team_id=persona.team_id,
                                                                           persona_id=persona.id)]
+    found = assumptions.core_assumptions(persona, persona_evidence.list_stances(
+        db, team_id=persona.team_id, persona_id=persona.id))
     built = views.build_card(deps.prompts, persona=persona, evidence_count=counts.get(persona.id, 0),
-                             warnings=warnings, now=now, journeys=journeys, intro=intro, shareable=shareable)
+                             warnings=warnings, now=now, journeys=journeys, intro=intro, shareable=shareable,
+                             assumptions=found)
     return {"text": views.card_text(deps.prompts, persona), "blocks": built}
 
 
@@ -39,7 +43,7 @@ def listing(deps: Deps, db: Session, team_id: str) -> dict[str, Any]:
     shown = {p.id: p for p in [*newest, *personas]}
     found = quality.check_personas(list(shown.values()), evidence=persona_evidence.count_evidence(
         db, team_id=team_id, persona_ids=list(shown)), now=deps.clock.now(), prompts=deps.prompts,
-        active_count=total)
+        by_area=store.count_active_by_area(db, team_id=team_id))
     listed = {p.id for p in personas}
     notes = [w for w in found if w.kind == "too_many" or set(w.persona_ids) & listed]
     built = views.build_list(deps.prompts, personas=personas, total=total, warnings=notes)
@@ -52,8 +56,9 @@ def find_one(db: Session, team_id: str, name_or_id: str) -> tuple[Persona | None
     Slack sends `&`, `<`, `>` in a command's text as entities; names are stored as typed.
     """
     name_or_id = unescape_slack(name_or_id)
-    if name_or_id.isdigit():
-        persona = store.get_persona(db, team_id=team_id, persona_id=int(name_or_id))
+    wanted_id = numbers.row_id(name_or_id.strip())
+    if wanted_id is not None:
+        persona = store.get_persona(db, team_id=team_id, persona_id=wanted_id)
         if persona is not None:
             return persona, []
     found = store.find_personas(db, team_id=team_id, name=name_or_id)

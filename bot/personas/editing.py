@@ -10,14 +10,18 @@ the saved card goes to the person's DM through the outbox.
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import Ack
 
 from bot.commands import CommandCall
 from bot.modal_open import open_modal
-from bot.personas import form, lifecycle, refresh
+from bot.owners import refusal
+from bot.personas import assumptions, fields, form, lifecycle, refresh
 from bot.request_context import RequestContext
 from storage import events, persona_evidence
 from storage import personas as store
+from storage.models import Persona
 from storage.states import PersonaKind, PersonaStatus
 
 FLOW = "personas/flow"
@@ -40,6 +44,12 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     meta = form.metadata(view)
     values, errors = form.read_form(deps.prompts, view, me=user_id)
     persona_id = meta.get("id")
+    current = store.get_persona(ctx.db, team_id=team_id, persona_id=persona_id) if persona_id is not None else None
+    owner = values.get("owner_id", user_id)
+    if owner not in (user_id, current.owner_id if current is not None else None):
+        reason = refusal(deps, team_id=team_id, user_id=owner)
+        if reason is not None:
+            errors["owner_id"] = deps.prompts.part("errors/owner", "refused_field", reason=reason)
     if "name" in values and store.name_taken(ctx.db, team_id=team_id, name=values["name"], except_id=persona_id):
         errors["name"] = deps.prompts.part(FLOW, "error_name_taken", name=values["name"])
     if persona_id is None:
@@ -52,14 +62,15 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
             _send_card(ctx, persona.id, deps.prompts.part(FLOW, "saved", name=persona.name))
         ack()
         return
-    persona = store.get_persona(ctx.db, team_id=team_id, persona_id=persona_id)
+    persona = current
     if persona is None or persona.status != PersonaStatus.ACTIVE or not lifecycle.may_manage(deps, persona, user_id):
         owner = persona.owner_id if persona is not None else ""
         ack(response_action="errors", errors={"name": deps.prompts.part(FLOW, "error_not_allowed", owner=owner)})
         return
-    if values.get("kind") == PersonaKind.VALIDATED and persona.kind != PersonaKind.VALIDATED and not \
-            persona_evidence.count_evidence(ctx.db, team_id=team_id, persona_ids=[persona_id]).get(persona_id):
-        errors["kind"] = deps.prompts.part(FLOW, "error_validated_needs_evidence")
+    if values.get("kind") == PersonaKind.VALIDATED and not _holds(ctx, persona, values, errors) \
+            and persona.kind == PersonaKind.VALIDATED:  # the edit added an assumption nothing supports yet
+        values["kind"] = PersonaKind.PROTO
+        errors.pop("kind", None)
     if persona.version != meta.get("v"):
         errors["name"] = deps.prompts.part(FLOW, "error_stale")
     done = None if errors else lifecycle.edit(
@@ -73,6 +84,19 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     key = "saved" if done.changes else "unchanged"
     _send_card(ctx, persona_id, deps.prompts.part(REPLIES, key, name=done.persona.name, version=done.persona.version))
     ack()
+
+
+def _holds(ctx: RequestContext, persona: Persona, values: dict[str, Any], errors: dict[str, str]) -> bool:
+    """Validated only when every core assumption of the edited persona has supporting evidence;
+    otherwise the error names the assumptions still open."""
+    edited = persona.model_copy(update={k: v for k, v in values.items() if k in fields.CORE})
+    found = assumptions.core_assumptions(edited, persona_evidence.list_stances(
+        ctx.db, team_id=persona.team_id, persona_id=persona.id))
+    if not assumptions.may_be_validated(found):
+        titles = [ctx.deps.prompts.part("personas/card", "title", key=a.key) for a in assumptions.unsettled(found)]
+        errors["kind"] = ctx.deps.prompts.part(FLOW, "error_validated_needs_evidence", open=titles)
+        return False
+    return True
 
 
 def _send_card(ctx: RequestContext, persona_id: int, intro: str) -> None:

@@ -34,7 +34,8 @@ def build_export(db: Session, persona: Persona) -> dict[str, Any]:
         "last_reviewed_at": _iso(persona.last_reviewed_at),
         "next_review_at": _iso(persona.next_review_at),
         "evidence": [{"text": e.text, "permalink": e.permalink, "author_id": e.author_id, "added_by": e.added_by,
-                      "added_at": _iso(e.created_at)} for e in evidence],
+                      "added_at": _iso(e.created_at), "stance": e.stance.value, "assumption": e.assumption}
+                     for e in evidence],
         "revisions": [{"version": r.version, "editor_id": r.editor_id, "at": _iso(r.created_at), "note": r.note,
                        "changes": r.changes} for r in revisions],
     }

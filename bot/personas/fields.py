@@ -22,6 +22,7 @@ from storage.states import PersonaKind
 
 NAME_MAX = 80
 ROLE_MAX = 150
+AREA_MAX = 80
 TEXT_MAX = 2000
 QUOTE_MAX = 500
 ITEM_MAX = 300
@@ -50,6 +51,7 @@ class Field:
     multiline: bool = False
     asked: bool = True  # a question of the conversation (and an input of the new-persona form)
     section: bool = False  # a section of the card
+    core: bool = False  # once filled, a core assumption that evidence must support (`bot.personas.assumptions`)
     choices: tuple[str, ...] = ()
     words: dict[str, str] = field(default_factory=dict)  # what people type for a choice
     default: Any = None  # kept when the question is skipped
@@ -70,12 +72,15 @@ _CONFIDENCE_WORDS = {"low": "low", "l": "low", "1": "low", "medium": "medium", "
 
 FIELDS: tuple[Field, ...] = (
     Field("name", FieldType.NAME, limit=NAME_MAX, required=True),
-    Field("role", FieldType.TEXT, limit=ROLE_MAX, required=True),
+    Field("role", FieldType.TEXT, limit=ROLE_MAX, required=True, core=True),
+    Field("area", FieldType.TEXT, limit=AREA_MAX),
     Field("context", FieldType.TEXT, limit=TEXT_MAX, multiline=True, section=True),
-    Field("goals", FieldType.LIST, multiline=True, section=True),
-    Field("behaviors", FieldType.LIST, multiline=True, section=True),
-    Field("needs", FieldType.LIST, multiline=True, section=True),
-    Field("frustrations", FieldType.LIST, multiline=True, section=True),
+    Field("goals", FieldType.LIST, multiline=True, section=True, core=True),
+    Field("behaviors", FieldType.LIST, multiline=True, section=True, core=True),
+    Field("beliefs", FieldType.LIST, multiline=True, section=True),
+    Field("needs", FieldType.LIST, multiline=True, section=True, core=True),
+    Field("frustrations", FieldType.LIST, multiline=True, section=True, core=True),
+    Field("opportunities", FieldType.LIST, multiline=True, section=True),
     Field("quote", FieldType.TEXT, limit=QUOTE_MAX, multiline=True, section=True),
     Field("unsure", FieldType.TEXT, limit=TEXT_MAX, multiline=True, section=True),
     Field("confidence", FieldType.CHOICE, choices=CONFIDENCE, words=_CONFIDENCE_WORDS, default="low"),
@@ -87,6 +92,7 @@ BY_KEY = {f.key: f for f in FIELDS}
 ASKED = tuple(f for f in FIELDS if f.asked)
 SECTIONS = tuple(f.key for f in FIELDS if f.section)
 LIST_FIELDS = tuple(f.key for f in FIELDS if f.type is FieldType.LIST)
+CORE = tuple(f.key for f in FIELDS if f.core)
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)])\s+")
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")

@@ -28,6 +28,7 @@ from typing import Any
 from bot.conversation_flow import Asking, Finished, Flow, Invalid, Step
 from bot.deps import Deps
 from bot.journeys.layers import link_in_unit
+from bot.owners import refusal
 from bot.personas import fields, lifecycle, refresh
 from bot.personas.fields import FieldType
 from bot.unit_of_work import UnitOfWork
@@ -46,6 +47,10 @@ def _parse(spec: fields.Field) -> Any:
         value = fields.parse_field(spec.key, text, me=asking.user_id)
         if spec.key == "name" and store.name_taken(asking.db, team_id=asking.team_id, name=value):
             raise Invalid("error_name_taken", name=value)
+        if spec.type is FieldType.USER and value != asking.user_id:
+            reason = refusal(asking.deps, team_id=asking.team_id, user_id=value)
+            if reason is not None:
+                raise Invalid("error_owner_refused", user=value, reason=reason)
         return value
     return parse
 
@@ -100,20 +105,3 @@ def build_flow(deps: Deps) -> Flow:
     with_journey = replace(flow, steps=(*steps, Step(JOURNEY, _parse_journey, on_skip=[])))
     return replace(flow, bind=lambda context: with_journey if context.get("offer_journey") else flow)
 
-
-def prefill_from_session(found: dict[str, list[str]], *, subject: str, goal: str) -> dict[str, Any]:
-    """An empathy session's top-voted notes as first answers: says -> quote, pains -> frustrations,
-    gains -> goals and needs (with the session's goal first), does -> behaviors."""
-    gains = found.get("gains", [])
-    goals = [g for g in [goal.strip(), *found.get("goal", [])] if g] or list(gains)
-    values: dict[str, Any] = {
-        "role": subject.strip()[: fields.ROLE_MAX],
-        "goals": goals[: fields.ITEMS_MAX],
-        "needs": list(gains)[: fields.ITEMS_MAX],
-        "behaviors": found.get("does", [])[: fields.ITEMS_MAX],
-        "frustrations": found.get("pains", [])[: fields.ITEMS_MAX],
-        "quote": (found.get("says") or [""])[0][: fields.QUOTE_MAX],
-    }
-    values = {key: [item[: fields.ITEM_MAX] for item in value] if isinstance(value, list) else value
-              for key, value in values.items()}
-    return {key: value for key, value in values.items() if value}

@@ -22,4 +22,7 @@ INFO_MODAL = "persona_info"
 PERSONA_BLOCK = "persona"
 EVIDENCE_TEXT_BLOCK = "evidence_text"
 EVIDENCE_LINK_BLOCK = "evidence_link"
+EVIDENCE_STANCE_BLOCK = "evidence_stance"
+EVIDENCE_ASSUMPTION_BLOCK = "evidence_assumption"
+WHOLE_PERSONA = "whole"  # the assumption option for evidence about the persona as a whole
 SUGGESTION_BLOCK = "suggestion"

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from bot import outbox
 from bot.deps import Deps
+from bot.personas import assumptions
 from bot.request_context import RequestContext
 from bot.review_subjects import SubjectChange, after_commit, announce_change
 from bot.unit_of_work import UnitOfWork
@@ -36,7 +37,7 @@ from storage.db import unit_of_work
 from storage.models import Evidence, Persona
 from storage.outbox import Outgoing
 from storage.personas import PersonaUpdate
-from storage.states import PersonaStatus
+from storage.states import EvidenceStance, PersonaKind, PersonaStatus
 
 KIND = "persona"
 CHANGED = "persona.changed"
@@ -169,12 +170,14 @@ def retire(deps: Deps, work: Work | None = None, /, *, team_id: str, persona_id:
 
 @_own_work
 def mark_reviewed(deps: Deps, work: Work, *, team_id: str, persona_id: int, user_id: str,
-                  now: datetime) -> datetime | None:
+                  now: datetime, note: str = "") -> datetime | None:
+    """Reviewed now; `note` (what the reviewer learned) is the revision's note."""
     persona = store.get_persona(work.db, team_id=team_id, persona_id=persona_id)
     if persona is None:
         return None
     due = now + timedelta(days=persona.cadence_days)
-    change(deps, work, team_id=team_id, persona_id=persona_id, user_id=user_id, what="reviewed", note="reviewed",
+    change(deps, work, team_id=team_id, persona_id=persona_id, user_id=user_id, what="reviewed",
+           note=note or "reviewed",
            values={"last_reviewed_at": now, "next_review_at": due}, now=now)
     return due
 
@@ -187,15 +190,21 @@ def suggest(deps: Deps, work: Work, *, persona: Persona, user_id: str, text: str
 
 @_own_work
 def add_evidence(deps: Deps, work: Work, *, team_id: str, persona_id: int, user_id: str, text: str,
-                 permalink: str, author_id: str, source_key: str) -> Evidence | None:
-    """None when that source is already attached to the persona."""
+                 permalink: str, author_id: str, source_key: str, stance: EvidenceStance = EvidenceStance.SUPPORTS,
+                 assumption: str = "") -> Evidence | None:
+    """None when that source is already attached to the persona. A validated persona whose core
+    assumptions are no longer all supported (challenging evidence) is a hypothesis again."""
     now = deps.clock.now()
     row = persona_evidence.add_evidence(work.db, team_id=team_id, persona_id=persona_id, text=text,
                                         permalink=permalink, author_id=author_id, added_by=user_id,
-                                        source_key=source_key, now=now)
+                                        source_key=source_key, now=now, stance=stance, assumption=assumption)
     persona = store.get_persona(work.db, team_id=team_id, persona_id=persona_id)
     if row is not None and persona is not None:
         _then(work, persona, now, schedule=False, what="evidence_added", by=user_id, detail=text[:300])
+        if persona.kind == PersonaKind.VALIDATED and not assumptions.may_be_validated(assumptions.core_assumptions(
+                persona, persona_evidence.list_stances(work.db, team_id=team_id, persona_id=persona_id))):
+            store.update_persona_latest(work.db, team_id=team_id, persona_id=persona_id, editor_id=user_id,
+                                        values={"kind": PersonaKind.PROTO}, now=now, note=text[:200])
     return row
 
 

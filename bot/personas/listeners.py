@@ -14,6 +14,7 @@ from slack_sdk.webhook import WebhookClient
 from bot import conversation, outbox
 from bot.commands import CommandCall
 from bot.deps import Deps
+from bot.numbers import row_id
 from bot.people import look_up
 from bot.personas import capture, card_actions, cards, editing, export, flow, ids, lifecycle, refresh, suggestion_reply
 from bot.personas.subject import PersonaSubject
@@ -109,8 +110,8 @@ def _upload(ctx: RequestContext, persona: Persona, data: dict[str, Any]) -> None
 def _persona(ctx: RequestContext) -> Persona | None:
     """The active persona a button names (its value is the id), or None for a stale button."""
     value = ctx.value
-    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=int(value)) \
-        if value.isdigit() and len(value) < 12 else None
+    persona = store.get_persona(ctx.db, team_id=ctx.team_id, persona_id=number) \
+        if (number := row_id(value)) else None
     return persona if persona is not None and persona.status == PersonaStatus.ACTIVE else None
 
 

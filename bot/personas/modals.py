@@ -10,9 +10,10 @@ from typing import Any
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticSelectElement
 
 from bot import blocks
-from bot.personas import ids
+from bot.personas import assumptions, fields, ids
 from prompts import Prompts, SlackMarkup, mention
 from storage.models import Persona, PersonaRevision
+from storage.states import EvidenceStance
 
 TEMPLATE = "personas/modals"
 HISTORY_LIMIT = 30
@@ -70,6 +71,7 @@ def build_evidence(prompts: Prompts, *, personas: Sequence[Persona], chosen: Per
         items.append(blocks.section(t("evidence_for", name=chosen.name)))
     items.append(blocks.text_input(block_id=ids.EVIDENCE_TEXT_BLOCK, label=t("evidence_text"), multiline=True,
                                    initial=text or None, hint=t("evidence_hint")))
+    items += _stance_inputs(prompts, chosen)
     if not source:
         items.append(blocks.text_input(block_id=ids.EVIDENCE_LINK_BLOCK, label=t("evidence_link"), optional=True,
                                        max_length=1000))
@@ -78,6 +80,25 @@ def build_evidence(prompts: Prompts, *, personas: Sequence[Persona], chosen: Per
         meta["o"] = where
     return blocks.modal(callback_id=ids.EVIDENCE_MODAL, title=t("evidence_title"), blocks=items,
                         submit=t("attach"), close=t("cancel"), private_metadata=json.dumps(meta))
+
+
+def _stance_inputs(prompts: Prompts, chosen: Persona | None) -> list[InputBlock]:
+    """What the evidence shows (supports or challenges) and which assumption it tests: the filled
+    core fields of the chosen persona (every core field when the persona is picked in the form)."""
+    def t(macro: str, **kw: object) -> str:
+        return prompts.part(TEMPLATE, macro, **kw)
+
+    stances = [Option(value=s.value, text=t("stance", stance=s.value)) for s in EvidenceStance]
+    keys = assumptions.testable(chosen) if chosen is not None else list(fields.CORE)
+    tested = [Option(value=key, text=blocks.clip(prompts.part("personas/card", "title", key=key), 75)) for key in keys]
+    tested.append(Option(value=ids.WHOLE_PERSONA, text=t("whole_persona")))
+    return [
+        InputBlock(block_id=ids.EVIDENCE_STANCE_BLOCK, label=PlainTextObject(text=t("stance_label")),
+                   element=StaticSelectElement(action_id="value", options=stances, initial_option=stances[0])),
+        InputBlock(block_id=ids.EVIDENCE_ASSUMPTION_BLOCK, label=PlainTextObject(text=t("assumption_label")),
+                   hint=PlainTextObject(text=t("assumption_hint")),
+                   element=StaticSelectElement(action_id="value", options=tested, initial_option=tested[0])),
+    ]
 
 
 def build_no_personas(prompts: Prompts) -> dict:

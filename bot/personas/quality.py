@@ -1,7 +1,10 @@
 """Quality checks from the method (METHOD.md): they warn, they never block.
 
-- more than 5 active personas dilute focus (start with 3-5 core personas);
-- a persona with none of goals, behaviors or frustrations describes who someone is, not what they do;
+- more than 5 active personas in one product or area dilute focus (start with 3-5 core personas;
+  a persona names its area, and personas naming none count together);
+- a persona with none of goals, behaviors or frustrations describes who someone is, not what
+  they do; so does one whose behavioral fields state age, income, gender or location
+  (`demographics`);
 - two personas so alike they would not change a journey map (which fields overlap is reported);
 - a proto-persona older than its review cadence that still has no evidence.
 
@@ -16,13 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.personas import demographics
 from prompts import Prompts
 from storage import persona_evidence
 from storage import personas as store
-from storage.db import unit_of_work
 from storage.models import Persona
 from storage.states import PersonaKind, PersonaStatus
 
@@ -46,19 +48,23 @@ class QualityWarning:
     kind: str
     persona_ids: tuple[int, ...]
     text: str
+    area: str | None = None  # too_many: the area (as compared) that has too many
 
 
-def workspace_warnings(engine: Engine, *, team_id: str, now: datetime, prompts: Prompts | None = None,
+def area_key(area: str) -> str:
+    return area.strip().lower()
+
+
+def workspace_warnings(db: Session, *, team_id: str, now: datetime, prompts: Prompts | None = None,
                        limit: int = CHECKED_NEWEST) -> list[QualityWarning]:
     """The warnings for a workspace (Home, digest, `/persona list`), most important first.
 
     Bounded whatever the workspace holds: the count is one SQL query, the per-persona checks
     look at the `limit` newest personas and the similarity check at the `COMPARED_NEWEST` newest.
-    Governance asks from outside any request, so this reads in a unit of work of its own.
+    Reads in the caller's unit of work (governance's Home and digest read theirs in one).
     """
-    with unit_of_work(engine) as db:
-        personas = store.newest_personas(db, team_id=team_id, limit=limit)
-        return _check(db, team_id, personas, now, prompts or Prompts())
+    personas = store.newest_personas(db, team_id=team_id, limit=limit)
+    return _check(db, team_id, personas, now, prompts or Prompts())
 
 
 def persona_warnings(db: Session, *, persona: Persona, now: datetime, prompts: Prompts) -> list[QualityWarning]:
@@ -68,7 +74,8 @@ def persona_warnings(db: Session, *, persona: Persona, now: datetime, prompts: P
     newest = store.newest_personas(db, team_id=persona.team_id, limit=COMPARED_NEWEST)
     group = [persona, *[p for p in newest if p.id != persona.id]][:COMPARED_NEWEST]
     found = _check(db, persona.team_id, group, now, prompts)
-    return [w for w in found if w.kind == "too_many" or persona.id in w.persona_ids]
+    return [w for w in found if (w.kind == "too_many" and w.area == area_key(persona.area))
+            or persona.id in w.persona_ids]
 
 
 def _check(db: Session, team_id: str, personas: list[Persona], now: datetime,
@@ -76,24 +83,32 @@ def _check(db: Session, team_id: str, personas: list[Persona], now: datetime,
     evidence = persona_evidence.count_evidence(db, team_id=team_id,
                                                persona_ids=[p.id for p in personas if p.id is not None])
     return check_personas(personas, evidence=evidence, now=now, prompts=prompts,
-                          active_count=store.count_active(db, team_id=team_id))
+                          by_area=store.count_active_by_area(db, team_id=team_id))
 
 
 def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: datetime, prompts: Prompts,
-                   active_count: int | None = None) -> list[QualityWarning]:
+                   by_area: dict[str, tuple[str, int]] | None = None) -> list[QualityWarning]:
     """The checks as a pure function of the personas (and their evidence counts).
 
-    `too_many` names no persona (it concerns them all); the others name the personas concerned.
+    `too_many` names no persona (it concerns every persona of its area); the others name the
+    personas concerned. `by_area` (from the database) counts every active persona, not only
+    those given; without it the given ones are counted.
     """
     def warn(kind: str, ids: tuple[int, ...], **kw: object) -> QualityWarning:
         return QualityWarning(kind, ids, prompts.part(TEMPLATE, kind, **kw))
 
     titles = {key: prompts.part("personas/card", "title", key=key) for key in COMPARED}
     active = [p for p in personas if p.status == PersonaStatus.ACTIVE]
-    count = len(active) if active_count is None else active_count
+    if by_area is None:
+        by_area = {}
+        for p in active:
+            shown, count = by_area.get(area_key(p.area), (p.area.strip(), 0))
+            by_area[area_key(p.area)] = (shown, count + 1)
     found: list[QualityWarning] = []
-    if count > CORE_PERSONAS:
-        found.append(warn("too_many", (), count=count, limit=CORE_PERSONAS))
+    for key, (shown, count) in sorted(by_area.items(), key=lambda item: -item[1][1]):
+        if count > CORE_PERSONAS:
+            found.append(QualityWarning("too_many", (), prompts.part(
+                TEMPLATE, "too_many", count=count, limit=CORE_PERSONAS, area=shown, areas=len(by_area)), area=key))
     newest = sorted(active, key=lambda p: (p.created_at, p.id or 0), reverse=True)[:COMPARED_NEWEST]
     for first, second in combinations(newest, 2):
         overlapping = overlapping_fields(first, second)
@@ -102,8 +117,14 @@ def check_personas(personas: list[Persona], *, evidence: dict[int, int], now: da
                               fields=[titles[k] for k in overlapping]))
     for persona in active:
         missing = [key for key in BEHAVIORAL if not getattr(persona, key)]
+        stated = demographics.demographic_items(persona)
         if len(missing) == len(BEHAVIORAL):
             found.append(warn("demographic_only", (persona.id,), name=persona.name))
+        elif stated:
+            kinds = list(dict.fromkeys(kind for item in stated for kind in item.kinds))
+            found.append(warn("demographic_text", (persona.id,), name=persona.name, kinds=kinds,
+                              items=[item.item for item in stated[: demographics.ITEMS_REPORTED]],
+                              more=max(0, len(stated) - demographics.ITEMS_REPORTED)))
     for persona in active:
         due = _aware(persona.created_at) + timedelta(days=persona.cadence_days)
         if persona.kind == PersonaKind.PROTO and now >= due and not evidence.get(persona.id, 0):

@@ -16,13 +16,13 @@ from sqlmodel import Session
 
 from bot import blocks
 from bot.deps import Deps
-from bot.personas import form, ids, lifecycle, refresh
+from bot.personas import form, ids, lifecycle, refresh, review_changes
 from bot.review_subjects import SubjectInfo, after_commit
 from storage import journey_layers
 from storage import personas as store
 from storage.db import unit_of_work
 from storage.models import Persona
-from storage.states import PersonaStatus
+from storage.states import PersonaKind, PersonaStatus
 
 
 class PersonaSubject:
@@ -35,15 +35,24 @@ class PersonaSubject:
             return None
         return SubjectInfo(kind=lifecycle.KIND, subject_id=subject_id, title=persona.name,
                            owner_id=persona.owner_id, active=persona.status == PersonaStatus.ACTIVE,
-                           cadence_days=persona.cadence_days, next_review_at=persona.next_review_at)
+                           cadence_days=persona.cadence_days, next_review_at=persona.next_review_at,
+                           hypothesis=persona.kind == PersonaKind.PROTO)
+
+    def changes_since_review(self, db: Session, *, team_id: str, subject_id: int) -> tuple[str, ...]:
+        """New evidence, edits, linked changes and the assumptions still open (`review_changes`)."""
+        persona = _persona(db, team_id, subject_id)
+        if persona is None:
+            return ()
+        return review_changes.changes_since_review(self.deps.prompts, db, persona, kind=lifecycle.KIND)
 
     def may_manage(self, db: Session, *, team_id: str, subject_id: int, user_id: str) -> bool:
         persona = _persona(db, team_id, subject_id)
         return persona is not None and lifecycle.may_manage(self.deps, persona, user_id)
 
-    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime) -> datetime:
+    def mark_reviewed(self, db: Session, *, team_id: str, subject_id: int, user_id: str, now: datetime,
+                      note: str = "") -> datetime:
         due = lifecycle.mark_reviewed(self.deps, self._work(db, team_id, subject_id), team_id=team_id,
-                                      persona_id=subject_id, user_id=user_id, now=now)
+                                      persona_id=subject_id, user_id=user_id, now=now, note=note)
         if due is None:
             raise LookupError(f"persona {subject_id} not found")
         return due

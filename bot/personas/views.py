@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ConfirmObject, PlainTextObject
 from bot import blocks
 from bot.journeys import ids as journey_ids
 from bot.personas import fields, ids
+from bot.personas.assumptions import Assumption, Standing
 from bot.personas.quality import QualityWarning
 from prompts import Prompts
 from storage.models import Persona
@@ -39,8 +40,10 @@ def build_card(
     journeys: Sequence[str] = (),
     intro: str | None = None,
     shareable: bool = False,
+    assumptions: Sequence[Assumption] = (),
 ) -> list[dict]:
-    """The persona card; `shareable` adds a "Share in channel" button (on ephemeral previews)."""
+    """The persona card; `shareable` adds a "Share in channel" button (on ephemeral previews).
+    Below the facts: the core assumptions evidence does not support yet (open or challenged)."""
     def t(macro: str, **kw: object) -> str:
         return prompts.part(CARD, macro, **kw)
 
@@ -52,8 +55,10 @@ def build_card(
         blocks.section(t("summary", persona=persona)),
         blocks.context(t("facts", persona=persona, evidence=evidence_count,
                          last_reviewed=persona.last_reviewed_at, next_review=persona.next_review_at)),
-        blocks.divider(),
     ]
+    if assumptions:
+        items.append(blocks.context(t("assumptions", total=len(assumptions), **_standing(prompts, assumptions))))
+    items.append(blocks.divider())
     tail: list[Any] = [blocks.context(t("journeys", journeys=list(journeys)))]
     for warning in list(warnings)[:5]:
         tail.append(blocks.context(warning.text))
@@ -71,6 +76,13 @@ def build_card(
             if budget <= MIN_SECTION_BUDGET:
                 raise
             budget //= 2
+
+
+def _standing(prompts: Prompts, found: Sequence[Assumption]) -> dict[str, list[str]]:
+    """Field titles of the open and of the challenged assumptions."""
+    def titles(standing: Standing) -> list[str]:
+        return [prompts.part(CARD, "title", key=a.key) for a in found if a.standing is standing]
+    return {"open": titles(Standing.OPEN), "challenged": titles(Standing.CHALLENGED)}
 
 
 def _buttons(prompts: Prompts, persona: Persona, shareable: bool) -> list[Any]:

@@ -46,7 +46,7 @@ def main(count: int) -> None:
     for label, work in [
         ("/persona list", lambda: cards.listing(deps, "T1")),
         ("card (show)", lambda: cards.card(deps, persona)),
-        ("workspace_warnings", lambda: quality.workspace_warnings(engine, team_id="T1", now=_Clock().now())),
+        ("workspace_warnings", lambda: quality.workspace_warnings(Session(engine), team_id="T1", now=_Clock().now())),
     ]:
         work()
         began = time.perf_counter()

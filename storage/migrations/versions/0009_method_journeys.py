@@ -2,7 +2,7 @@
 a dot-vote over a map's pains and opportunities with an owner per chosen opportunity, evidence for journeys and layers
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0007
 
 Journeys that exist are current-state maps with no scope written yet; a layer's link owner is
 whoever linked it (its `created_by`), as the card showed until now.
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0009"
-down_revision = "0003"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
