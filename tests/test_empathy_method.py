@@ -183,10 +183,17 @@ def test_the_updated_canvas_runs_in_grays_order_with_think_and_feel_holding_pain
     assert [o["value"] for o in quadrant["options"]] == ["sees", "says", "does", "hears", "thinks", "pains", "gains"]
     w.add_notes("U0ANA", "Afraid to pay twice", quadrant="pains")
     w.add_notes("U0BEN", "Wants it to just work", quadrant="gains")
+    w.add_notes("U0ANA", "Wonders if the card is safe", quadrant="thinks")
     w.control(ids.NEXT_PHASE)
     eventually(lambda: any("Here is Think and feel" in t for t in w.thread_blocks()))
     [shared] = [t for t in w.thread_blocks() if "Here is Think and feel" in t]
     assert shared.index("*Pains*") < shared.index("Afraid to pay twice") < shared.index("*Gains*")
+    w.to_phase("vote")
+    labels = [b["label"]["text"] for b in w.open_modal(ids.OPEN_BALLOT, "U0BEN")["blocks"]
+              if b.get("block_id", "").startswith(ids.VOTE_BLOCK_PREFIX)]
+    assert any("Pains" in label and "Afraid to pay twice" in label for label in labels), labels
+    assert any("Thoughts and feelings" in label and "card is safe" in label for label in labels), labels
+    assert not any("Thinks" in label for label in labels), "the ballot names areas as the canvas does"
 
 
 def test_readme_shows_the_agenda_the_code_plans() -> None:

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import InputBlock, Option, PlainTextObject, StaticS
 
 from bot import blocks
 from bot.empathy import ids
+from bot.empathy.reveal_view import area_name
 from bot.numbers import count, row_id
 from prompts import Prompts
 from storage.empathy_notes import VotedNote
@@ -39,8 +40,9 @@ def build_ballot(
     session, page and notes (`_page_blocks`, cached); a request only copies the inputs whose
     initial option is the voter's own and adds the note about votes on other pages."""
     shown, page, pages = page_of(notes, page)
+    names = tuple(sorted((key, area_name(prompts, session, key)) for key in {n.quadrant for n in shown}))
     base = _page_blocks(prompts, session.id, session.subject, session.votes_per_person, per_note, page, pages,
-                        tuple((n.id, n.quadrant, n.text) for n in shown), bool(notes))
+                        tuple((n.id, n.quadrant, n.text) for n in shown), bool(notes), names)
     on_page = {n.id for n in shown}
     elsewhere = sum(count for note_id, count in ballot.items() if note_id not in on_page)
     head = list(base.head)
@@ -73,11 +75,12 @@ def _t(prompts: Prompts, macro: str, **kw: object) -> str:
 
 @lru_cache(maxsize=64)
 def _page_blocks(prompts: Prompts, session_id: int, subject: str, votes: int, per_note: int, page: int,
-                 pages: int, shown: tuple[tuple[int, str, str], ...], any_notes: bool) -> _PageBlocks:
+                 pages: int, shown: tuple[tuple[int, str, str], ...], any_notes: bool,
+                 area_names: tuple[tuple[str, str], ...]) -> _PageBlocks:
     """One note's input is built and validated with slack_sdk's models, the others are copies of
     it (same element, own block id, clipped label). Never mutate what this returns."""
     macros = prompts.env.get_template(f"{BALLOT}.j2").make_module()
-    names = {key: prompts.part("empathy/phases", "name", key=key) for key in {quadrant for _, quadrant, _ in shown}}
+    names = dict(area_names)  # each area as the session's canvas names it (Gray's Think and feel has three)
 
     def t(macro: str, **kw: object) -> str:
         return str(getattr(macros, macro)(**kw)).strip()
