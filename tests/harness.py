@@ -13,7 +13,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet
@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from bot import scheduler
 from bot.app import build_app
+from bot.clock import ManualClock
 from bot.http_server import make_server, stop_server
 from bot.scheduler import run_due_work
 from bot.settings import Settings
@@ -50,25 +51,11 @@ def eventually(check: Callable[[], T], *, timeout: float = 5.0) -> T:
         time.sleep(0.01)
 
 
-class FakeClock:
+class FakeClock(ManualClock):
     """A clock that only moves when the test says so."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-        self._lock = threading.Lock()
-
-    def now(self) -> datetime:
-        with self._lock:
-            return self._now
-
-    def advance(self, **delta: float) -> datetime:
-        with self._lock:
-            self._now += timedelta(**delta)
-            return self._now
-
-    def set(self, when: datetime) -> None:
-        with self._lock:
-            self._now = when
+        super().__init__(start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
 
 
 def make_settings(slack: FakeSlack, **overrides: Any) -> Settings:

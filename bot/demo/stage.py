@@ -12,12 +12,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import scheduler
 from bot.app import build_app
+from bot.clock import ManualClock
 from bot.http_server import make_server, stop_server
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -33,28 +34,11 @@ class DemoError(RuntimeError):
     """The scripted workshop did not go as written (a bug in the bot or the script)."""
 
 
-class ScriptClock:
-    """Time as the script tells it: phases end and reviews fall due without waiting."""
-
-    def __init__(self, start: datetime) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def now(self) -> datetime:
-        with self._lock:
-            return self._now
-
-    def advance(self, **delta: float) -> datetime:
-        with self._lock:
-            self._now += timedelta(**delta)
-            return self._now
-
-
 class Stage:
     """The local Slack, a database in a temporary folder, and the bot between them."""
 
     def __init__(self, *, start: datetime, prompts_dir: Path | None, default_timezone: str) -> None:
-        self.clock = ScriptClock(start)
+        self.clock = ManualClock(start)
         self.slack = FakeSlack().start()
         self._folder = tempfile.TemporaryDirectory(prefix="workshop-bot-demo-")
         self.engine = make_engine(f"sqlite:///{self._folder.name}/demo.db")
