@@ -54,8 +54,10 @@ def _slack_sdk_routine(record: logging.LogRecord) -> bool:
 
 
 def _websocket_routine(record: logging.LogRecord) -> bool:
-    """websocket-client's "<error> - goodbye" when its run loop ends (slack_sdk reports the error)."""
-    return record.getMessage().endswith(" - goodbye")
+    """websocket-client's "<error> - goodbye" when its run loop ends (slack_sdk reports the error),
+    and its "Websocket connected", which would double our own line for every reconnect."""
+    message = record.getMessage()
+    return message.endswith(" - goodbye") or (record.levelno <= logging.INFO and message == "Websocket connected")
 
 
 def _install_filters() -> None:

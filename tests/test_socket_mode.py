@@ -21,6 +21,8 @@ from tests.slack_fake.socket_mode import DROP_KINDS, DropKind
 
 RECONNECT_WITHIN = 5.0  # seconds: slash commands and buttons fail for users meanwhile
 CPU_WHILE_AWAY = 1.0  # seconds of process CPU between the drop and the new connection
+# The bot's side of the connection: websocket-client, slack_sdk's adapter client, and ours.
+CONNECTION_LOGGERS = ("websocket", "slack_sdk.socket_mode.websocket_client", "workshop_bot.socket_mode")
 REASONS: dict[DropKind, str] = {
     "reset": "connection reset",
     "plain_close": "closed without a WebSocket close frame",
@@ -40,6 +42,9 @@ def test_a_dropped_connection_is_back_within_seconds_with_one_info_line(
 ) -> None:
     caplog.set_level(logging.INFO)
     socket = bot.connect_socket_mode()
+    # websocket-client sets its logger to the root level it saw at import (INFO under `run`)
+    # whenever slack_sdk opens a client, so it is set here, after that.
+    caplog.set_level(logging.INFO, logger="websocket")
     _help_is_answered(socket)
     connections = socket.connection_count
     caplog.clear()
@@ -58,6 +63,8 @@ def test_a_dropped_connection_is_back_within_seconds_with_one_info_line(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     reconnects = [r for r in caplog.records if "reconnected to Slack" in r.getMessage()]
     assert len(reconnects) == 1, [r.getMessage() for r in caplog.records]
+    connection_lines = [r for r in caplog.records if r.name in CONNECTION_LOGGERS and r.levelno >= logging.INFO]
+    assert connection_lines == reconnects, "one line per reconnect, not the libraries' steps too"
     assert reconnects[0].levelno == logging.INFO and reconnects[0].name == "workshop_bot.socket_mode"
     assert REASONS[how] in reconnects[0].getMessage()
     assert socket.connected and len(socket._connections) == 1, "the old connection is gone"
