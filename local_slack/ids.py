@@ -35,12 +35,13 @@ def trigger_id() -> str:
     return f"{first}.{1_000_000_000 + next(_counter)}.{secrets.token_hex(16)}"
 
 
-def trigger_age(trigger: str) -> float | None:
-    """Seconds since ``trigger_id()`` made ``trigger``; None for ids of another shape."""
+def trigger_age(trigger: str, *, at: float | None = None) -> float | None:
+    """Seconds from when ``trigger_id()`` made ``trigger`` to ``at`` (default: now); None for ids of
+    another shape."""
     first = trigger.split(".", 1)[0]
     if len(first) < 16 or not first.isdigit():
         return None
-    return time.time() - int(first[:-3]) / 1000
+    return (time.time() if at is None else at) - int(first[:-3]) / 1000
 
 
 def response_url(kind: str = "commands", team: str = "T0001") -> str:

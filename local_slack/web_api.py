@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from . import block_kit
 from .http_server import Call, LocalServer, Reply
+from .ids import trigger_age
 from .web_controls import LANDED, Controls, Override
 from .web_methods import SlackError, Workspace
 from .web_oauth import OAuthControls
@@ -23,6 +24,7 @@ from .wire import BadJson, bearer_token, decode_args
 
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.scheduleMessage"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
+TRIGGER_METHODS = frozenset({"views.open", "views.push"})
 
 
 class _HasUrl(Protocol):
@@ -143,24 +145,33 @@ class FakeSlack(Controls, OAuthControls):
         form_token = args.pop("token", None)
         token = bearer_token(headers.get("authorization")) or (None if is_json else form_token)
         received = time.time()
+        # Slack judges a trigger_id when the call arrives, and checks Block Kit concurrently: neither
+        # waits here for other calls' turn under the lock below.
+        expired = method in TRIGGER_METHODS and self._trigger_expired(args, received)
+        invalid = None if bad_json else self._validate(method, args)
         if self.latency:
             time.sleep(self.latency)
         with self._cond:
             status, extra, answer = self._oauth(args, headers.get("authorization")) \
-                if method == "oauth.v2.access" else self._answer(method, args, token, bad_json)
+                if method == "oauth.v2.access" else self._answer(method, args, token, bad_json, invalid, expired)
             self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}", received))
         if self.granted_scopes is not None:  # None: a proxy that drops the header
             extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
         return status, extra, answer
 
+    def _trigger_expired(self, args: dict[str, Any], at: float) -> bool:
+        ttl, age = self.workspace.trigger_ttl, trigger_age(str(args.get("trigger_id", "")), at=at)
+        return ttl is not None and age is not None and age > ttl
+
     def _answer(
-        self, method: str, args: dict[str, Any], token: str | None, bad_json: bool
+        self, method: str, args: dict[str, Any], token: str | None, bad_json: bool,
+        invalid: dict[str, Any] | None = None, expired: bool = False,
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         scripted = self._scripted.get(method)
         if scripted:
             status, headers, answer = scripted.pop(0)
             if answer is LANDED:
-                self._answer(method, args, token, bad_json)
+                self._answer(method, args, token, bad_json, invalid, expired)
                 return status, dict(headers), {"ok": False}
             return status, dict(headers), dict(answer)
         if bad_json:
@@ -170,9 +181,10 @@ class FakeSlack(Controls, OAuthControls):
         if token in self.workspace.revoked or (self.valid_tokens is not None and token not in self.valid_tokens):
             error = "token_revoked" if token in self.workspace.revoked else "invalid_auth"
             return 200, {}, {"ok": False, "error": error}
-        invalid = self._validate(method, args)
         if invalid is not None:
             return 200, {}, invalid
+        if expired:
+            return 200, {}, {"ok": False, "error": "expired_trigger_id"}
         override = self._overrides.get(method)
         if override is not None:
             answer = override(args) if callable(override) else override

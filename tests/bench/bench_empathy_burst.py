@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.empathy import ids
+from bot.empathy.agenda import PhaseKind, build_agenda
 from prompts import Prompts
 from storage.db import make_engine, upgrade
 from storage.models import Note, Participant, Vote
@@ -50,7 +51,8 @@ from tests.bench.burst_rooms import Room
 from tests.harness import BOT_TOKEN, SIGNING_SECRET
 from tests.slack_fake import FakeSlack, SlackHttpClient
 
-VOTE_PHASE = 7  # classic canvas: intro, four sections, pains & gains, then the vote
+# The classic canvas at 120 minutes: intro, six sections, group, then the vote.
+VOTE_PHASE = next(i for i, p in enumerate(build_agenda("classic", 120)) if p.kind == PhaseKind.VOTE)
 Build = Callable[[], list[list[dict[str, Any]]]]
 
 
