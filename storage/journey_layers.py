@@ -24,7 +24,7 @@ from storage.journey_models import (
 )
 from storage.journeys import list_stages, record
 from storage.models import EmpathySession, Note, Persona
-from storage.states import JourneyChange, JourneyStatus, LayerKind, PersonaStatus
+from storage.states import EvidenceStance, JourneyChange, JourneyStatus, LayerKind, PersonaStatus
 
 
 @dataclass(frozen=True)
@@ -128,13 +128,15 @@ def segment_became_persona(db: Session, *, journey: Journey, layer: JourneyLayer
 
 
 def add_evidence(db: Session, *, journey: Journey, layer_id: int | None, text: str, permalink: str, by: str,
-                 now: datetime) -> JourneyEvidence:
+                 now: datetime, stance: EvidenceStance = EvidenceStance.SUPPORTS) -> JourneyEvidence:
+    """Record what research shows about the journey (`layer_id` None) or one layer, and whether it
+    supports or challenges it; the history keeps which."""
     row = JourneyEvidence(team_id=journey.team_id, journey_id=journey.id, layer_id=layer_id, text=text,
-                          permalink=permalink, added_by=by, created_at=now)
+                          permalink=permalink, stance=stance, added_by=by, created_at=now)
     db.add(row)
     db.flush()
     record(db, journey=journey, change=JourneyChange.EDITED, editor_id=by, now=now,
-           detail={"evidence_id": row.id, "layer_id": layer_id})
+           detail={"evidence_id": row.id, "layer_id": layer_id, "stance": stance.value})
     return row
 
 
