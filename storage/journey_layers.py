@@ -140,6 +140,23 @@ def add_evidence(db: Session, *, journey: Journey, layer_id: int | None, text: s
     return row
 
 
+def list_evidence(db: Session, *, team_id: str, journey_id: int) -> list[tuple[JourneyEvidence, str]]:
+    """The journey's evidence, oldest first, each with the name of the layer it is about ("" for
+    the journey as a whole): one read, for what the owner's review nudge says about it."""
+    rows = db.execute(select(JourneyEvidence, JourneyLayer.segment, Persona.name)
+                      .outerjoin(JourneyLayer, JourneyLayer.id == JourneyEvidence.layer_id)
+                      .outerjoin(Persona, Persona.id == JourneyLayer.persona_id)
+                      .where(JourneyEvidence.team_id == team_id, JourneyEvidence.journey_id == journey_id)
+                      .order_by(JourneyEvidence.id)).all()
+    return [(row, str(persona or segment or "")) for row, segment, persona in rows]
+
+
+def layer_name(db: Session, *, layer: JourneyLayer) -> str:
+    """What the card calls a layer: its persona's name, or its segment (as `load_map` does)."""
+    persona = db.get(Persona, layer.persona_id) if layer.persona_id is not None else None
+    return persona.name if persona is not None and persona.name else layer.segment
+
+
 def get_layer(db: Session, *, team_id: str, layer_id: int) -> JourneyLayer | None:
     layer = db.get(JourneyLayer, layer_id)
     return layer if layer is not None and layer.team_id == team_id else None
