@@ -2,7 +2,7 @@
 
 Like a persona, a map is a hypothesis until evidence supports it; evidence that challenges it
 keeps it challenged until later evidence supports it again (someone checked and it holds). The
-card, the exports and the owner's review nudge all say the same, so they read it from here.
+card and the owner's review nudge say the same because both read it from here.
 Pure: evidence rows in, oldest first.
 """
 
