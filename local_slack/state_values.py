@@ -29,6 +29,11 @@ def input_static_select(value: str | None, text: str | None = None) -> dict[str,
     return {"type": "static_select", "selected_option": None if value is None else _option(value, text)}
 
 
+def input_radio_buttons(value: str | None, text: str | None = None) -> dict[str, Any]:
+    """A radio group with an ``initial_option`` always sends one (Slack sends ``None`` for none)."""
+    return {"type": "radio_buttons", "selected_option": None if value is None else _option(value, text)}
+
+
 def input_checkboxes(values: list[str]) -> dict[str, Any]:
     return {"type": "checkboxes", "selected_options": [_option(v) for v in values]}
 

@@ -24,7 +24,7 @@ from storage.journey_models import (
 )
 from storage.journeys import list_stages, record
 from storage.models import EmpathySession, Note, Persona
-from storage.states import JourneyChange, JourneyStatus, LayerKind, PersonaStatus
+from storage.states import EvidenceStance, JourneyChange, JourneyStatus, LayerKind, PersonaStatus
 
 
 @dataclass(frozen=True)
@@ -128,14 +128,33 @@ def segment_became_persona(db: Session, *, journey: Journey, layer: JourneyLayer
 
 
 def add_evidence(db: Session, *, journey: Journey, layer_id: int | None, text: str, permalink: str, by: str,
-                 now: datetime) -> JourneyEvidence:
+                 now: datetime, stance: EvidenceStance = EvidenceStance.SUPPORTS) -> JourneyEvidence:
+    """Record what research shows about the journey (`layer_id` None) or one layer, and whether it
+    supports or challenges it; the history keeps which."""
     row = JourneyEvidence(team_id=journey.team_id, journey_id=journey.id, layer_id=layer_id, text=text,
-                          permalink=permalink, added_by=by, created_at=now)
+                          permalink=permalink, stance=stance, added_by=by, created_at=now)
     db.add(row)
     db.flush()
     record(db, journey=journey, change=JourneyChange.EDITED, editor_id=by, now=now,
-           detail={"evidence_id": row.id, "layer_id": layer_id})
+           detail={"evidence_id": row.id, "layer_id": layer_id, "stance": stance.value})
     return row
+
+
+def list_evidence(db: Session, *, team_id: str, journey_id: int) -> list[tuple[JourneyEvidence, str]]:
+    """The journey's evidence, oldest first, each with the name of the layer it is about ("" for
+    the journey as a whole): one read, for what the owner's review nudge says about it."""
+    rows = db.execute(select(JourneyEvidence, JourneyLayer.segment, Persona.name)
+                      .outerjoin(JourneyLayer, JourneyLayer.id == JourneyEvidence.layer_id)
+                      .outerjoin(Persona, Persona.id == JourneyLayer.persona_id)
+                      .where(JourneyEvidence.team_id == team_id, JourneyEvidence.journey_id == journey_id)
+                      .order_by(JourneyEvidence.id)).all()
+    return [(row, str(persona or segment or "")) for row, segment, persona in rows]
+
+
+def layer_name(db: Session, *, layer: JourneyLayer) -> str:
+    """What the card calls a layer: its persona's name, or its segment (as `load_map` does)."""
+    persona = db.get(Persona, layer.persona_id) if layer.persona_id is not None else None
+    return persona.name if persona is not None and persona.name else layer.segment
 
 
 def get_layer(db: Session, *, team_id: str, layer_id: int) -> JourneyLayer | None:

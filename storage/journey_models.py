@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.states import JourneyChange, JourneyState, JourneyStatus, LayerKind, StrEnumColumn
+from storage.states import EvidenceStance, JourneyChange, JourneyState, JourneyStatus, LayerKind, StrEnumColumn
 
 
 def _json_list() -> object:
@@ -198,8 +198,8 @@ class JourneyOpportunity(SQLModel, table=True):
 
 
 class JourneyEvidence(SQLModel, table=True):
-    """What backs a journey (or one layer of it, `layer_id`): a map is a hypothesis until research
-    supports it, like a persona."""
+    """What research says about a journey (or one layer of it, `layer_id`): a map is a hypothesis
+    until research supports it, like a persona, and evidence may challenge it instead (`stance`)."""
 
     __tablename__ = "journey_evidence"
 
@@ -209,5 +209,6 @@ class JourneyEvidence(SQLModel, table=True):
     layer_id: int | None = Field(default=None, foreign_key="journey_layer.id")
     text: str = _long_text()
     permalink: str = ""
+    stance: EvidenceStance = _state(EvidenceStance, EvidenceStance.SUPPORTS)
     added_by: str
     created_at: datetime

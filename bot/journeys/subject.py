@@ -1,7 +1,9 @@
 """Journeys as a review subject: what governance sees of them (`deps.subjects["journey"]`).
 
 Governance never imports this feature; it calls this through the ReviewSubject protocol, in the
-caller's unit of work. `linked` makes a journey and its layered personas review together.
+caller's unit of work. `linked` makes a journey and its layered personas review together;
+`changes_since_review` puts what evidence challenges (and nothing answered since) in every
+review nudge of the journey, so a challenge is heard even when its own nudge was one of a burst.
 """
 
 from __future__ import annotations
@@ -11,16 +13,19 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from sqlmodel import Session, select
 
+from bot.blocks import clip
 from bot.deps import Deps
-from bot.journeys import modals
+from bot.journeys import confidence, modals
 from bot.review_subjects import SubjectChange, SubjectInfo, announce_change
+from storage import journey_layers as layers
 from storage import journeys as store
 from storage import reviews
 from storage.db import unit_of_work
-from storage.journey_models import Journey, JourneyLayer
+from storage.journey_models import Journey, JourneyEvidence, JourneyLayer
 from storage.states import JourneyChange, JourneyStatus
 
 KIND = "journey"
+CHALLENGES_SHOWN, CHALLENGE_CHARS = 5, 150
 
 
 class JourneySubject:
@@ -34,6 +39,18 @@ class JourneySubject:
         return SubjectInfo(kind=KIND, subject_id=subject_id, title=journey.name, owner_id=journey.owner_id,
                            active=journey.status == JourneyStatus.ACTIVE, cadence_days=journey.cadence_days,
                            next_review_at=journey.next_review_at)
+
+    def changes_since_review(self, db: Session, *, team_id: str, subject_id: int) -> tuple[str, ...]:
+        """The journey and the layers that evidence challenges, with no supporting evidence since."""
+        about: dict[int | None, tuple[str, list[JourneyEvidence]]] = {}
+        for row, name in layers.list_evidence(db, team_id=team_id, journey_id=subject_id):
+            about.setdefault(row.layer_id, (name, []))[1].append(row)
+        found = [(name, confidence.weigh(rows).challenge) for name, rows in about.values()]
+        challenged = [(name, clip(c.text, CHALLENGE_CHARS)) for name, c in found if c is not None]
+        if not challenged:
+            return ()
+        return (self.deps.prompts.part("journeys/evidence", "challenged", items=challenged[:CHALLENGES_SHOWN],
+                                       more=len(challenged) - CHALLENGES_SHOWN),)
 
     def may_manage(self, db: Session, *, team_id: str, subject_id: int, user_id: str) -> bool:
         journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import Option, StaticSelectElement
 from slack_sdk.models.blocks.basic_components import PlainTextObject
 
 from bot import blocks
-from bot.journeys import compare, ids
+from bot.journeys import compare, confidence, ids
 from bot.journeys.fields import emotion_text
 from prompts import Prompts
 from storage.journey_layers import JourneyMap, Layer, LinkedNote
@@ -24,6 +24,7 @@ CARD = "journeys/card"
 DETAIL = ((3, 120), (2, 80), (1, 60), (1, 30), (0, 0))  # (pains per layer, characters per pain)
 LAYERS_PER_STAGE = 9  # a section takes 10 fields; one is the notes line
 NOTES_SHOWN = 2  # linked empathy notes quoted under a stage (all of them in the exports)
+CHALLENGE_CHARS = 80  # what challenges the journey or a layer, quoted on the card (all of it in the exports)
 
 
 def build_card(prompts: Prompts, journey_map: JourneyMap, *, layer_filter: int | None = None) -> list[dict]:
@@ -59,9 +60,11 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
     ]
     if found:
         out.append(blocks.section(warnings_text(prompts, found)))
-    backed = [x.layer_id for x in full.evidence]
-    out.append(blocks.context(blocks.clip(t("evidence", journey=backed.count(None), layers=[
-        (x.name, backed.count(x.id)) for x in full.layers]), 3000)))
+    quoted = min(chars, CHALLENGE_CHARS) or CHALLENGE_CHARS // 2
+    weighed = [("", confidence.of_journey(full))] + [(blocks.clip(x.name, 60), found)
+                                                     for x, found in confidence.of_layers(full)]
+    out.append(blocks.context(blocks.clip(t("evidence", items=[evidence_item(name, found, quoted)
+                                                               for name, found in weighed]), 3000)))
     if full.chosen:
         out.append(blocks.context(blocks.clip(t("chosen", chosen=[(blocks.clip(text, chars or 60), owner)
                                                                   for text, owner in full.chosen[:10]]), 3000)))
@@ -81,6 +84,13 @@ def _card(prompts: Prompts, full: JourneyMap, layer_filter: int | None, pains: i
     out.append(blocks.actions(_filter(prompts, full, layer_filter), *_buttons(prompts, journey.id),
                               block_id=f"journey:{journey.id}"))
     return out
+
+
+def evidence_item(name: str, found: confidence.Confidence, chars: int) -> tuple[str, str, int, int, str]:
+    """One item of the card's evidence line: name, standing, supporting and challenging counts, and
+    the open challenge clipped (user text, escaped by the template)."""
+    challenge = blocks.clip(found.challenge.text, chars) if found.challenge is not None else ""
+    return name, found.standing.value, found.supports, found.challenges, challenge
 
 
 def _linked_notes(journey_map: JourneyMap, notes: list[LinkedNote], chars: int) -> list[tuple[str, str, str]]:

@@ -45,7 +45,8 @@ def build_document(journey_map: JourneyMap) -> dict[str, Any]:
                        for x in journey_map.layers],
             "stages": stages,
             "evidence": [{"about": next((x.name for x in journey_map.layers if x.id == e.layer_id), ""),
-                          "text": e.text, "link": e.permalink} for e in journey_map.evidence]}
+                          "stance": e.stance.value, "text": e.text, "link": e.permalink}
+                         for e in journey_map.evidence]}
 
 
 def render(prompts: Prompts, journey_map: JourneyMap, fmt: str) -> str:
