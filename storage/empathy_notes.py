@@ -8,6 +8,7 @@ to show it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -47,18 +48,24 @@ class VotedNote:
         return self.basis == NoteBasis.HEARD
 
 
+NewNote = tuple[str, str] | tuple[str, str, NoteBasis, str]
+"""`(source_key, text)`, or `(source_key, text, basis, heard_from)` for a note marked on its own."""
+
+
 def add_notes(
     db: Session, *, team_id: str, session_id: int, author_id: str, quadrant: str,
-    texts: list[tuple[str, str]], now: datetime, basis: NoteBasis = NoteBasis.UNMARKED, heard_from: str = "",
+    texts: Sequence[NewNote], now: datetime, basis: NoteBasis = NoteBasis.UNMARKED, heard_from: str = "",
 ) -> int:
-    """Add `(source_key, text)` notes, skipping keys already stored; joins the author and records
-    the activity (for the idle hint). Three statements whatever the count; returns how many are new."""
-    added = insert_new(db, Note, [
-        {"team_id": team_id, "session_id": session_id, "quadrant": quadrant, "text": text,
-         "author_id": author_id, "visibility": NoteVisibility.VISIBLE, "source_key": source_key,
-         "basis": basis, "heard_from": heard_from if basis == NoteBasis.HEARD else "",
-         "created_at": now, "updated_at": now}
-        for source_key, text in texts])
+    """Add notes, skipping source keys already stored; each is marked `basis` (and `heard_from`)
+    unless it carries its own mark. Joins the author and records the activity (for the idle hint).
+    Three statements whatever the count; returns how many are new."""
+    rows = []
+    for source_key, text, mark, source in ((*note, basis, heard_from)[:4] for note in texts):
+        rows.append({"team_id": team_id, "session_id": session_id, "quadrant": quadrant, "text": text,
+                     "author_id": author_id, "visibility": NoteVisibility.VISIBLE, "source_key": source_key,
+                     "basis": mark, "heard_from": source if mark == NoteBasis.HEARD else "",
+                     "created_at": now, "updated_at": now})
+    added = insert_new(db, Note, rows)
     join(db, team_id=team_id, session_id=session_id, user_id=author_id, now=now)
     db.execute(update(EmpathySession)
                .where(EmpathySession.id == session_id, EmpathySession.team_id == team_id)
