@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, exists, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from storage.db import insert_new
@@ -137,11 +138,19 @@ def merge_notes(db: Session, *, team_id: str, session_id: int, into_id: int, not
     return int(result.rowcount or 0)
 
 
-def unmerge_note(db: Session, *, team_id: str, session_id: int, note_id: int) -> bool:
-    """Take a note back out of its group."""
-    result = db.execute(update(Note).where(Note.id == note_id, Note.team_id == team_id,
-                                           Note.session_id == session_id).values(merged_into_id=None))
-    return result.rowcount == 1
+def split_group(db: Session, *, team_id: str, session_id: int, head_id: int) -> int:
+    """Undo a grouping made by mistake: every note merged into `head_id` stands alone again, with its
+    own text and author (they were never changed). One statement; a second split finds nothing.
+    Refused (0) once the head or a member has votes: pooled votes were cast for the group, and
+    handing them to one of its notes would say something no voter said. Returns how many left."""
+    member = aliased(Note)
+    group = select(member.id).where(member.team_id == team_id, member.session_id == session_id,
+                                    or_(member.id == head_id, member.merged_into_id == head_id))
+    voted = exists().where(Vote.session_id == session_id, Vote.count > 0,
+                           Vote.note_id.in_(group))  # type: ignore[attr-defined]
+    result = db.execute(update(Note).where(Note.team_id == team_id, Note.session_id == session_id,
+                                           Note.merged_into_id == head_id, ~voted).values(merged_into_id=None))
+    return int(result.rowcount or 0)
 
 
 def list_voted_notes(
