@@ -8,10 +8,12 @@ to show it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, exists, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from storage.db import insert_new
@@ -47,18 +49,24 @@ class VotedNote:
         return self.basis == NoteBasis.HEARD
 
 
+NewNote = tuple[str, str] | tuple[str, str, NoteBasis, str]
+"""`(source_key, text)`, or `(source_key, text, basis, heard_from)` for a note marked on its own."""
+
+
 def add_notes(
     db: Session, *, team_id: str, session_id: int, author_id: str, quadrant: str,
-    texts: list[tuple[str, str]], now: datetime, basis: NoteBasis = NoteBasis.UNMARKED, heard_from: str = "",
+    texts: Sequence[NewNote], now: datetime, basis: NoteBasis = NoteBasis.UNMARKED, heard_from: str = "",
 ) -> int:
-    """Add `(source_key, text)` notes, skipping keys already stored; joins the author and records
-    the activity (for the idle hint). Three statements whatever the count; returns how many are new."""
-    added = insert_new(db, Note, [
-        {"team_id": team_id, "session_id": session_id, "quadrant": quadrant, "text": text,
-         "author_id": author_id, "visibility": NoteVisibility.VISIBLE, "source_key": source_key,
-         "basis": basis, "heard_from": heard_from if basis == NoteBasis.HEARD else "",
-         "created_at": now, "updated_at": now}
-        for source_key, text in texts])
+    """Add notes, skipping source keys already stored; each is marked `basis` (and `heard_from`)
+    unless it carries its own mark. Joins the author and records the activity (for the idle hint).
+    Three statements whatever the count; returns how many are new."""
+    rows = []
+    for source_key, text, mark, source in ((*note, basis, heard_from)[:4] for note in texts):
+        rows.append({"team_id": team_id, "session_id": session_id, "quadrant": quadrant, "text": text,
+                     "author_id": author_id, "visibility": NoteVisibility.VISIBLE, "source_key": source_key,
+                     "basis": mark, "heard_from": source if mark == NoteBasis.HEARD else "",
+                     "created_at": now, "updated_at": now})
+    added = insert_new(db, Note, rows)
     join(db, team_id=team_id, session_id=session_id, user_id=author_id, now=now)
     db.execute(update(EmpathySession)
                .where(EmpathySession.id == session_id, EmpathySession.team_id == team_id)
@@ -130,11 +138,19 @@ def merge_notes(db: Session, *, team_id: str, session_id: int, into_id: int, not
     return int(result.rowcount or 0)
 
 
-def unmerge_note(db: Session, *, team_id: str, session_id: int, note_id: int) -> bool:
-    """Take a note back out of its group."""
-    result = db.execute(update(Note).where(Note.id == note_id, Note.team_id == team_id,
-                                           Note.session_id == session_id).values(merged_into_id=None))
-    return result.rowcount == 1
+def split_group(db: Session, *, team_id: str, session_id: int, head_id: int) -> int:
+    """Undo a grouping made by mistake: every note merged into `head_id` stands alone again, with its
+    own text and author (they were never changed). One statement; a second split finds nothing.
+    Refused (0) once the head or a member has votes: pooled votes were cast for the group, and
+    handing them to one of its notes would say something no voter said. Returns how many left."""
+    member = aliased(Note)
+    group = select(member.id).where(member.team_id == team_id, member.session_id == session_id,
+                                    or_(member.id == head_id, member.merged_into_id == head_id))
+    voted = exists().where(Vote.session_id == session_id, Vote.count > 0,
+                           Vote.note_id.in_(group))  # type: ignore[attr-defined]
+    result = db.execute(update(Note).where(Note.team_id == team_id, Note.session_id == session_id,
+                                           Note.merged_into_id == head_id, ~voted).values(merged_into_id=None))
+    return int(result.rowcount or 0)
 
 
 def list_voted_notes(

@@ -13,7 +13,7 @@ from storage import empathy_phases as phases
 from storage import empathy_votes as votes
 from storage.db import unit_of_work
 from storage.models import EmpathySession
-from storage.states import SessionStatus
+from storage.states import NoteBasis, SessionStatus
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -102,3 +102,31 @@ def test_retried_notes_are_stored_once_and_votes_are_replaced_not_added(any_engi
         assert [(n.text, n.votes) for n in ranked] == [("slow", 3), ("crashes", 1), ("new", 1)]
         assert notes.list_voted_notes(db, team_id="T2", session_id=sid) == []
         assert store.list_participants(db, team_id="T1", session_id=sid) == ["UA"]
+
+
+def test_marked_notes_keep_their_own_mark_and_a_split_group_stands_alone_unless_voted(any_engine: Engine) -> None:
+    sid = _session(any_engine)
+    marked = [("msg:1:0", "wizard", NoteBasis.HEARD, "usability test"), ("msg:1:1", "bus", NoteBasis.GUESS, "x"),
+              ("msg:1:2", "dark mode")]
+    with unit_of_work(any_engine) as db:
+        assert notes.add_notes(db, team_id="T1", session_id=sid, author_id="UA", quadrant="says", texts=marked,
+                               now=NOW, basis=NoteBasis.HEARD, heard_from="call") == 3
+    with unit_of_work(any_engine) as db:
+        rows = sorted(notes.list_voted_notes(db, team_id="T1", session_id=sid), key=lambda n: n.id)
+    assert [(n.basis, n.heard_from) for n in rows] == [
+        (NoteBasis.HEARD, "usability test"), (NoteBasis.GUESS, ""), (NoteBasis.HEARD, "call")]
+    head, bus, dark = (n.id for n in rows)
+    split = {"team_id": "T1", "session_id": sid, "head_id": head}
+    with unit_of_work(any_engine) as db:
+        assert notes.merge_notes(db, team_id="T1", session_id=sid, into_id=head, note_ids=[bus, dark]) == 2
+        assert notes.split_group(db, team_id="T2", session_id=sid, head_id=head) == 0, "another workspace"
+    with unit_of_work(any_engine) as db:
+        assert notes.split_group(db, **split) == 2
+        assert notes.split_group(db, **split) == 0, "a retry finds nothing"
+    with unit_of_work(any_engine) as db:
+        assert notes.merge_notes(db, team_id="T1", session_id=sid, into_id=head, note_ids=[bus, dark]) == 2
+        votes.set_ballot(db, team_id="T1", session_id=sid, user_id="UB", votes={head: 1}, budget=5, per_note=3)
+    with unit_of_work(any_engine) as db:
+        assert notes.split_group(db, **split) == 0, "votes were cast for the group"
+        [group] = notes.list_voted_notes(db, team_id="T1", session_id=sid)
+    assert (group.id, group.members, group.votes) == (head, ("bus", "dark mode"), 1)

@@ -2,7 +2,9 @@
 
 The facilitator groups (and anyone, when the facilitator allowed it at the start). A merge keeps
 every note's row, author and votes; reads fold a group into its kept note. The modal is answered
-with its own next state (a fresh list), so a team can group one cluster after another.
+with its own next state (a fresh list), so a team can group one cluster after another. A group
+made by mistake is split from the same modal, by the same people, while the Group phase lasts:
+once voting starts the groups are what people vote on, so they stay.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from slack_bolt import Ack
 
 from bot.empathy import board, grouping_view, ids
 from bot.empathy.agenda import PhaseKind
-from bot.empathy.interaction import load, t, tell
+from bot.empathy.interaction import load, t, tell, update_view
 from bot.empathy.session_flow import is_live, phase
 from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
@@ -76,3 +78,43 @@ def handle_grouping_submission(ack: Ack, ctx: RequestContext) -> None:
     done = ctx.deps.prompts.part(GROUPING, "done", count=moved, text=kept.text[:200])
     ack(response_action="update", view=_modal(ctx, session, done))
     ctx.later(board.refresh, ctx.deps, session.team_id, session.id)
+
+
+def handle_split_group(ack: Ack, ctx: RequestContext) -> None:
+    """The Split button beside a group in the grouping modal; the modal is redrawn after the ack."""
+    session, _ = load(ctx, ctx.private_metadata)
+    view_id = str(ctx.view.get("id"))
+    refusal = _split_refusal(ctx, session)
+    if refusal or session is None:
+        ack()
+        ctx.later(update_view, ctx, view_id, grouping_view.build_refusal(
+            ctx.deps.prompts, session_id=session.id if session else 0, text=refusal or t(ctx, "session_over")))
+        return
+    head_id = row_id(ctx.value)
+    head = notes_store.get_note(ctx.db, team_id=session.team_id, note_id=head_id) if head_id else None
+    released = 0
+    if head is not None and head.session_id == session.id:
+        released = notes_store.split_group(ctx.db, team_id=session.team_id, session_id=session.id, head_id=head.id)
+        ctx.db.flush()
+    if head is not None and released:
+        done = ctx.deps.prompts.part(GROUPING, "split_done", count=released, text=head.text[:200])
+    else:  # a second click, a retry, or a group someone changed meanwhile
+        done = ctx.deps.prompts.part(GROUPING, "split_nothing")
+    view = _modal(ctx, session, done)
+    ack()
+    ctx.later(update_view, ctx, view_id, view)
+    if released:
+        ctx.later(board.refresh, ctx.deps, session.team_id, session.id)
+
+
+def _split_refusal(ctx: RequestContext, session: EmpathySession | None) -> str:
+    """Why this click may not split (empty when it may): the same people and phase as grouping."""
+    say = ctx.deps.prompts.part
+    if session is None or not is_live(session):
+        return t(ctx, "session_over")
+    if not grouping(session):
+        voted = phase(session).kind in (PhaseKind.VOTE, PhaseKind.WRAPUP)
+        return say(GROUPING, "split_voting" if voted else "not_open")
+    if not may_group(session, ctx.user_id):
+        return say(GROUPING, "not_allowed", facilitator=session.facilitator_id)
+    return ""

@@ -1,6 +1,7 @@
 """Pure builder for the Group phase's modal: pick the note to keep and the duplicates to merge
 into it. Only notes that head a group (or stand alone) are offered; at most 100 (Slack's limit
-for a select), most recent last, grouped by section."""
+for a select), most recent last, grouped by section. Below, the groups made so far, each with a
+Split button that takes it back apart."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from storage.models import EmpathySession
 
 GROUPING = "empathy/grouping"
 MAX_OPTIONS = 100
+MAX_GROUPS = 80  # a modal holds 100 blocks: the intro, the two inputs and the groups' heading come first
 OPTION_CHARS = 75
 
 
@@ -34,6 +36,7 @@ def build_grouping_modal(prompts: Prompts, *, session: EmpathySession, notes: li
 
     order = areas_of(session)
     notes = sorted(notes, key=lambda n: (order.index(n.quadrant) if n.quadrant in order else 99, n.id))
+    groups_so_far = _groups(prompts, session, [n for n in notes if n.members])
     notes = notes[:MAX_OPTIONS]
     head = [blocks.section(t("intro", subject=session.subject, count=len(notes)))]
     if done:
@@ -41,7 +44,7 @@ def build_grouping_modal(prompts: Prompts, *, session: EmpathySession, notes: li
     if len(notes) < 2:
         head.append(blocks.section(t("nothing_to_group")))
         return blocks.modal(callback_id=ids.GROUPING_MODAL, title=t("title"), close=t("close"),
-                            private_metadata=str(session.id), blocks=head)
+                            private_metadata=str(session.id), blocks=[*head, *groups_so_far])
     groups = []
     for area in dict.fromkeys(n.quadrant for n in notes):
         name = area_name(prompts, session, area)
@@ -58,4 +61,28 @@ def build_grouping_modal(prompts: Prompts, *, session: EmpathySession, notes: li
                 InputBlock(block_id=ids.MERGE_BLOCK, label=PlainTextObject(text=t("merge_label")),
                            hint=PlainTextObject(text=t("merge_hint")),
                            element=StaticMultiSelectElement(action_id="value", option_groups=groups,
-                                                            placeholder=PlainTextObject(text=t("merge_placeholder"))))])
+                                                            placeholder=PlainTextObject(text=t("merge_placeholder")))),
+                *groups_so_far])
+
+
+def _groups(prompts: Prompts, session: EmpathySession, grouped: list[VotedNote]) -> list:
+    """The groups made so far, each with a Split button (a group made by mistake goes back to its notes)."""
+    if not grouped:
+        return []
+    out: list = [blocks.divider(), blocks.section(prompts.part(GROUPING, "groups_intro", count=len(grouped)))]
+    for note in grouped[:MAX_GROUPS]:
+        text = prompts.part(GROUPING, "group_line", section=area_name(prompts, session, note.quadrant),
+                            text=blocks.clip(note.text, 300), members=[blocks.clip(m, 200) for m in note.members[:5]],
+                            more=max(0, len(note.members) - 5))
+        out.append(blocks.section(text, block_id=f"group:{note.id}", accessory=blocks.button(
+            prompts.part(GROUPING, "split"), ids.SPLIT_GROUP, value=str(note.id))))
+    if len(grouped) > MAX_GROUPS:
+        out.append(blocks.context(prompts.part(GROUPING, "more_groups", count=len(grouped) - MAX_GROUPS)))
+    return out
+
+
+def build_refusal(prompts: Prompts, *, session_id: int, text: str) -> dict:
+    """What the grouping modal turns into when a click there can no longer act (voting started)."""
+    return blocks.modal(callback_id=ids.GROUPING_MODAL, title=prompts.part(GROUPING, "title"),
+                        close=prompts.part(GROUPING, "close"), private_metadata=str(session_id),
+                        blocks=[blocks.section(text)])

@@ -34,6 +34,7 @@ ACTIONS = {
     ids.END: controls.handle_end,
     ids.OPEN_BALLOT: controls.handle_open_ballot,
     ids.OPEN_GROUPING: grouping.handle_open_grouping,
+    ids.SPLIT_GROUP: grouping.handle_split_group,
     ids.HEARD_TO_EVIDENCE: evidence.handle_heard_to_evidence,
     ids.BALLOT_PAGE: controls.handle_ballot_page,
     f"{ids.BALLOT_PAGE}_next": controls.handle_ballot_page,

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import blocks
-from bot.empathy import ids
+from bot.empathy import ids, note_marks
 from bot.empathy.agenda import areas_of
 from bot.empathy.reveal_view import area_name
 from bot.numbers import count, row_id
@@ -29,7 +29,7 @@ from storage.text import clean_text
 
 NOTES = "empathy/notes"
 BASES = (NoteBasis.HEARD, NoteBasis.GUESS)
-HEARD_FROM = ("interview", "ticket", "call", "other")
+HEARD_FROM = note_marks.HEARD_FROM
 NOTE_LIMIT = 3000
 PAGE_SIZE = 20
 LIST_TEXT_CHARS = 2500
@@ -62,6 +62,8 @@ def basis_inputs(prompts: Prompts, basis: NoteBasis = NoteBasis.UNMARKED, heard_
     """Known or guessed (optional): heard from real people, and where; or a guess to check."""
     bases = [Option(value=b.value, text=_t(prompts, "basis_option", basis=b.value)) for b in BASES]
     sources = [Option(value=key, text=_t(prompts, "heard_from_option", source=key)) for key in HEARD_FROM]
+    if heard_from and heard_from not in HEARD_FROM:  # typed in a thread reply: offered as it was written
+        sources.append(Option(value=heard_from, text=blocks.clip(heard_from, 75)))
     return [
         InputBlock(block_id=ids.BASIS_BLOCK, label=PlainTextObject(text=_t(prompts, "basis_label")), optional=True,
                    element=StaticSelectElement(action_id="value", options=bases,
@@ -77,11 +79,12 @@ def basis_inputs(prompts: Prompts, basis: NoteBasis = NoteBasis.UNMARKED, heard_
 
 
 def read_basis(values: dict) -> tuple[NoteBasis, str]:
-    """(basis, where heard) from a submitted note modal; a source alone means heard."""
+    """(basis, where heard) from a submitted note modal; a source alone means heard. A source typed
+    in a thread reply comes back as its own option and is kept as written."""
     form = {key: ((values.get(key) or {}).get("value") or {}).get("selected_option") or {}
             for key in (ids.BASIS_BLOCK, ids.HEARD_FROM_BLOCK)}
     raw, source = form[ids.BASIS_BLOCK].get("value"), form[ids.HEARD_FROM_BLOCK].get("value")
-    source = source if source in HEARD_FROM else ""
+    source = note_marks.source_of(source) if isinstance(source, str) else ""
     basis = NoteBasis(raw) if raw in {b.value for b in BASES} else (NoteBasis.HEARD if source else NoteBasis.UNMARKED)
     return basis, source if basis == NoteBasis.HEARD else ""
 

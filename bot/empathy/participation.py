@@ -1,7 +1,8 @@
 """Taking part: join, add notes (modal or thread reply), list, edit, delete, hide.
 
 Each handler reads what it needs, writes, and acks (the ack commits); modals and answers go
-out after. Notes carry a source key (the modal view, the thread message) so a retried
+out after. A thread reply's line can say what it rests on (`heard (interview): ...`, `guess: ...`;
+see note_marks). Notes carry a source key (the modal view, the thread message) so a retried
 submission or a redelivered event never adds a note twice.
 """
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.empathy import board, ids, note_views, reveal_view
+from bot.empathy import board, ids, note_marks, note_views, reveal_view
 from bot.empathy.agenda import PhaseKind
 from bot.empathy.interaction import load, t, tell, update_view
 from bot.empathy.session_flow import is_live, phase, sections
@@ -93,10 +94,11 @@ def handle_thread_reply(ctx: RequestContext) -> None:
     if session.anonymous:
         tell(ctx, t(ctx, "thread_anonymous"), channel=session.channel_id)
         return
-    lines = [line[: note_views.NOTE_LIMIT] for line in note_views.split_notes(event["text"])][:50]
-    if notes_store.add_notes(ctx.db, team_id=session.team_id, session_id=session.id, author_id=event["user"],
-                             quadrant=current.key, now=ctx.now(),
-                             texts=[(f"msg:{event.get('ts')}:{i}", line) for i, line in enumerate(lines)]):
+    marked = note_marks.read_marked(note_views.split_notes(event["text"]))[:50]  # `heard (interview): ...`
+    texts = [(f"msg:{event.get('ts')}:{i}", note.text[: note_views.NOTE_LIMIT], note.basis, note.heard_from)
+             for i, note in enumerate(marked)]
+    if texts and notes_store.add_notes(ctx.db, team_id=session.team_id, session_id=session.id,
+                                       author_id=event["user"], quadrant=current.key, now=ctx.now(), texts=texts):
         ctx.later(board.refresh, ctx.deps, session.team_id, session.id)
 
 
