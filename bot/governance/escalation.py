@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.deps import Deps
-from bot.governance import views
+from bot.governance import links, views
 from bot.governance.health import describe
 from bot.governance.nudges import LEASE, stop_workspace
 from bot.review_subjects import SubjectInfo
@@ -40,7 +40,9 @@ def build_escalation(deps: Deps, row: Review, info: SubjectInfo, *, now: datetim
         text = t("unowned", info=info, owner=row.owner_id, due=due)
     else:
         text = t("overdue", info=info, owner=row.owner_id, due=due, days=(now - row.due_at).days)
-    items = [blocks.section(text), views.build_review_actions(deps.prompts, row, info)]
+    if links.is_link(row):  # which layer to check, and why
+        text = f"{text}\n{views.build_why(deps.prompts, row, info)}"
+    items = [blocks.section(blocks.clip(text, blocks.SECTION_TEXT)), views.build_actions(deps.prompts, row, info)]
     return {"text": t("fallback", info=info), "blocks": blocks.message_blocks(items)}
 
 
@@ -77,7 +79,7 @@ def _escalate(deps: Deps, row: Review, channel: str, now: datetime) -> int:
         return 0
     with unit_of_work(deps.engine) as db:
         info = describe(deps, db, row.subject_type, row.team_id, row.subject_id)
-        if info is None or not info.active:
+        if info is None or not info.active or links.owner_of(deps, db, row, info) is None:
             store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
                              done_at=now)
             return 0
