@@ -111,6 +111,7 @@ def test_a_persona_edited_by_someone_else_asks_the_link_owner_once_to_check_the_
     assert "Check *Maya*'s layer on the journey *Checkout*" in shown
     assert "The persona *Maya* changed (<@U0ADMIN> edited it): check its layer on the journey *Checkout* is " \
            "still true. You keep this link." in shown
+    assert "owner <@U0KEEPER>" in shown, "the link's owner answers it, not the journey's"
     [review] = _links(gov, journey_id)
     assert (review.owner_id, review.state) == (KEEPER, "sent")
     assert {e["action_id"] for e in review_block(nudge)["elements"]} == set(ids.LINK_ACTIONS)

@@ -22,7 +22,7 @@ def handle_link_checked(ack: Ack, ctx: RequestContext) -> None:
         detail = views.review_detail(clicked.review)
         outcome = views.build_outcome(ctx.deps.prompts, "link_checked", by=ctx.user_id,
                                       persona=detail.get("persona", ""), journey=clicked.info.title)
-    answer(ack, ctx, clicked, outcome)
+    answer(ack, ctx, clicked, outcome, also_home=(clicked.review.owner_id,) if clicked is not None else ())
 
 
 def handle_link_open(ack: Ack, ctx: RequestContext) -> None:

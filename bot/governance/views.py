@@ -140,7 +140,7 @@ def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: da
     def t(macro: str, **kw: object) -> str:
         return prompts.part(NUDGE, macro, **kw)
 
-    notes = [t("due_line", due=slack_date(review.due_at), owner=info.owner_id)]
+    notes = [t("due_line", due=slack_date(review.due_at), owner=review.owner_id if is_link(review) else info.owner_id)]
     if review.state == ReviewState.SNOOZED and review.snoozed_until and review.snoozed_until > now:
         notes.append(t("snoozed_line", until=slack_date(review.snoozed_until, with_time=True)))
     if review.state in (ReviewState.ESCALATING, ReviewState.ESCALATED):
