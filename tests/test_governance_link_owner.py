@@ -40,6 +40,14 @@ def gov(slack: FakeSlack, engine: Engine, clock: FakeClock) -> Iterator[Bot]:
     running.close()
 
 
+@pytest.fixture
+def gov_any(slack: FakeSlack, any_engine: Engine, clock: FakeClock) -> Iterator[Bot]:
+    """The same bot on SQLite and on PostgreSQL (the links' reads and the handover's update)."""
+    running = Bot(slack=slack, engine=any_engine, clock=clock, admin_user_ids=ADMIN)
+    yield running
+    running.close()
+
+
 def _link(j: Journeys, persona_id: int, journey_id: int, owner: str | None) -> None:
     """The persona card's "Link to a journey", as LINKER; `owner` keeps the link (else LINKER)."""
     view = j.open_by_click(journey_ids.LINK_PERSONA, str(persona_id), user=LINKER)
@@ -145,7 +153,8 @@ def test_a_persona_edited_by_someone_else_asks_the_link_owner_once_to_check_the_
 
 
 def test_a_handed_over_link_takes_its_open_review_to_the_new_owner(
-        gov: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+        gov_any: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    gov = gov_any
     j, persona, journey_id = _setup(gov, slack, clock)
     _admin_edits(gov, persona, 1, context="Shops on the train")
     gov.tick()
