@@ -77,11 +77,39 @@ def with_changes(subject: object, db: Session, info: SubjectInfo, *, team_id: st
     return replace(info, since=tuple(subject.changes_since_review(db, team_id=team_id, subject_id=info.subject_id)))
 
 
+LINK_REASSIGNED = "link_reassigned"  # the change a subject announces when one of its links has a new owner
+
+
+@dataclass(frozen=True)
+class SubjectLink:
+    """A link between two reviewable items that has an owner of its own: a persona's layer on a
+    journey, and who keeps it true. Its reviews live on the journey (`kind`, `subject_id`), in
+    the link owner's name, so the sweep, Home and escalation treat them like any other."""
+
+    link_id: int
+    kind: str
+    subject_id: int
+    owner_id: str
+    persona: str
+    journey: str
+    end_owners: tuple[str, ...] = ()  # the owners of the two linked items (nudged on their own)
+
+
+@runtime_checkable
+class HasLinks(Protocol):
+    """A subject whose links to other items have owners (`linked` says which items; this, who
+    keeps each link true): personas and journeys both list their persona-journey links."""
+
+    def links(self, db: Session, *, team_id: str, subject_id: int) -> list[SubjectLink]:
+        """The subject's links to active items; empty when it has none."""
+
+
 @dataclass(frozen=True)
 class SubjectChange:
     """Something changed on a reviewable subject; governance decides whom to nudge.
 
-    `change` is one of: created, edited, suggested, evidence_added, reassigned, retired.
+    `change` is one of: created, edited, suggested, evidence_added, reassigned, retired,
+    link_reassigned (a link of the subject has a new owner: its open reviews follow).
     """
 
     team_id: str

@@ -1,18 +1,19 @@
-"""Where a journey reaches out: the cards posted in channels (rewritten on every change) and
-empathy notes linked to its stages."""
+"""Where a journey reaches out: the cards posted in channels (rewritten on every change), empathy
+notes linked to its stages, and the persona-journey links (a persona's layer) with their owners."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from storage.db import insert_new
-from storage.journey_models import Journey, JourneyCard, JourneyNoteLink, Stage
+from storage.journey_models import Journey, JourneyCard, JourneyLayer, JourneyNoteLink, Stage
 from storage.journeys import record
 from storage.models import EmpathySession, Note, Persona
-from storage.states import JourneyChange, PersonaStatus
+from storage.states import JourneyChange, JourneyStatus, PersonaStatus
 
 CARDS_KEPT = 20  # the newest cards of a journey are kept up to date; older ones stay as they were
 
@@ -63,3 +64,35 @@ def link_notes(db: Session, *, journey: Journey, session_id: int, links: dict[in
         record(db, journey=journey, change=JourneyChange.NOTES_LINKED, editor_id=by, now=now,
                detail={"session_id": session_id, "notes": added})
     return added
+
+
+@dataclass(frozen=True)
+class PersonaLink:
+    """A persona layered on a journey, and who keeps that link true (`owner_id`)."""
+
+    layer_id: int
+    journey_id: int
+    journey: str
+    journey_owner_id: str
+    persona_id: int
+    persona: str
+    persona_owner_id: str
+    owner_id: str
+
+
+def persona_links(db: Session, *, team_id: str, persona_id: int | None = None,
+                  journey_id: int | None = None) -> list[PersonaLink]:
+    """The links of one persona or of one journey (both active), in one indexed read, oldest first."""
+    query = (select(JourneyLayer.id, Journey.id, Journey.name, Journey.owner_id, Persona.id, Persona.name,
+                    Persona.owner_id, JourneyLayer.owner_id)
+             .join(Journey, Journey.id == JourneyLayer.journey_id).join(Persona, Persona.id == JourneyLayer.persona_id)
+             .where(JourneyLayer.team_id == team_id, Journey.status == JourneyStatus.ACTIVE,
+                    Persona.status == PersonaStatus.ACTIVE))
+    if persona_id is not None:
+        query = query.where(JourneyLayer.persona_id == persona_id)
+    if journey_id is not None:
+        query = query.where(JourneyLayer.journey_id == journey_id)
+    return [PersonaLink(int(layer), int(journey), str(name), str(j_owner), int(persona), str(p_name), str(p_owner),
+                        str(owner or ""))
+            for layer, journey, name, j_owner, persona, p_name, p_owner, owner
+            in db.execute(query.order_by(JourneyLayer.id))]

@@ -181,16 +181,20 @@ def cancel_open_for_team(db: Session, *, team_id: str, now: datetime) -> int:
 
 
 def reassign_open_for_subject(db: Session, *, team_id: str, subject_type: str, subject_id: int,
-                              owner_id: str) -> int:
-    """Open reviews follow the subject to its new owner; not-yet-sent ones will DM that owner."""
-    result = db.execute(
-        update(Review)
-        .where(Review.team_id == team_id, Review.subject_type == subject_type,
-               Review.subject_id == subject_id, Review.state.in_(OPEN_REVIEW_STATES),
-               Review.owner_id != owner_id)
-        .values(owner_id=owner_id)
-        .execution_options(synchronize_session=False)
-    )
+                              owner_id: str, reasons: tuple[str, ...] | None = None,
+                              except_prefix: str = "") -> int:
+    """Open reviews follow the subject to its new owner; not-yet-sent ones will DM that owner.
+
+    `reasons` narrows it to those reasons; reviews whose reason starts with `except_prefix` stay
+    with whoever has them (a link's reviews belong to the link's owner, not the subject's)."""
+    query = update(Review).where(
+        Review.team_id == team_id, Review.subject_type == subject_type, Review.subject_id == subject_id,
+        Review.state.in_(OPEN_REVIEW_STATES), Review.owner_id != owner_id)
+    if reasons is not None:
+        query = query.where(Review.reason.in_(reasons))
+    if except_prefix:
+        query = query.where(~Review.reason.startswith(except_prefix, autoescape=True))
+    result = db.execute(query.values(owner_id=owner_id).execution_options(synchronize_session=False))
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 

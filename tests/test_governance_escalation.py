@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.governance import ids
+from bot.personas import lifecycle
 from storage.db import unit_of_work
+from storage.states import EvidenceStance
 from tests.governance_kit import confirm_best_guess, dms, posts_in, review_block, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona
@@ -68,6 +71,33 @@ def test_an_overdue_review_is_raised_once_in_the_governance_channel(gov: Bot, sl
     eventually(lambda: review_rows(gov.engine, persona.id)[0].state == "done")
     updated = {c.args["ts"] for c in slack.wait_for("chat.update", 2)}
     assert ts in updated, "the channel post shows the outcome too"
+
+
+def test_an_escalation_says_what_changed_since_the_last_review_as_the_dm_does(
+        gov: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    clock.set(MONDAY_NOON - timedelta(days=90))
+    persona = make_persona(gov, owner=OWNER)
+    clock.set(MONDAY_NOON - timedelta(days=1))
+    lifecycle.add_evidence(gov.deps, team_id="T0001", persona_id=persona.id, user_id=OWNER,
+                           text="Nobody asked about <delivery> dates", permalink="", author_id="U0C", source_key="a",
+                           stance=EvidenceStance.CHALLENGES, assumption="needs")
+    clock.set(MONDAY_NOON)
+    gov.tick()
+    [nudge] = dms(slack, OWNER)
+    clock.advance(days=7)
+    gov.tick()
+    [escalation] = _escalations(slack)
+    shown = text_of(escalation)
+    assert "Since it was created" in shown and "1 new piece of evidence: 0 support, 1 challenges" in shown
+    assert "_challenges Needs_: Nobody asked about &lt;delivery&gt; dates" in shown, "user text escaped"
+    assert "Assumptions still open" in shown
+    since = next(b for b in _blocks(nudge) if "Since it was created" in json.dumps(b))
+    assert since in _blocks(escalation), "the same lines as the DM nudge"
+    assert review_block(escalation)["elements"][0]["action_id"] == ids.STILL_ACCURATE
+
+
+def _blocks(message: dict) -> list[dict]:
+    return message["blocks"] if isinstance(message["blocks"], list) else json.loads(message["blocks"])
 
 
 def test_an_item_whose_owner_left_is_escalated_as_unowned_not_dmed(gov: Bot, slack: FakeSlack,

@@ -105,3 +105,15 @@ def test_working_hours_are_the_owners_weekday_mornings() -> None:
     assert hours.next_slot(monday_3am_tokyo, tokyo) == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
     inside = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
     assert hours.next_slot(inside, new_york) == inside
+
+
+def test_a_subjects_new_owner_takes_its_open_reviews_but_not_a_links(any_engine: Engine) -> None:
+    for reason in ("cadence", "change", "link:7", "link:8"):
+        _review(any_engine, 1, NOW, reason=reason)
+    _in(any_engine, store.reassign_open_for_subject, team_id="T1", subject_type="persona", subject_id=1,
+        owner_id="U2", except_prefix="link:")
+    _in(any_engine, store.reassign_open_for_subject, team_id="T1", subject_type="persona", subject_id=1,
+        owner_id="U3", reasons=("link:8",))
+    rows = _in(any_engine, queries.open_reviews_for_subject, team_id="T1", subject_type="persona", subject_id=1)
+    assert sorted((r.reason, r.owner_id) for r in rows) == [
+        ("cadence", "U2"), ("change", "U2"), ("link:7", "U1"), ("link:8", "U3")]

@@ -12,6 +12,7 @@ from bot.governance import ids as review_ids
 from bot.home import ids
 from bot.personas import lifecycle
 from storage.models import EmpathySession
+from storage.states import EvidenceStance
 from tests.governance_kit import confirm_best_guess, review_rows
 from tests.harness import Bot, FakeClock, eventually
 from tests.persona_helpers import make_persona
@@ -117,3 +118,35 @@ def test_a_change_by_someone_else_refreshes_the_owners_home(bot: Bot, slack: Fak
 
     lifecycle.suggest(bot.deps, persona=persona, user_id=OTHER, text="Add a goal about price")
     assert "Time to review *Maya*" in json.dumps(_home(slack, OWNER, before, "suggested a change"))
+
+
+def test_home_says_what_changed_since_the_last_review_as_the_dm_does(
+        bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    clock.set(MONDAY_NOON - timedelta(days=92))
+    persona = make_persona(bot, owner=OWNER, name="Maya")  # due two days ago: overdue
+    clock.set(MONDAY_NOON - timedelta(days=1))
+    lifecycle.add_evidence(bot.deps, team_id="T0001", persona_id=persona.id, user_id=OWNER,
+                           text="8 of 10 compared <prices> in tabs", permalink="", author_id="U0C", source_key="a",
+                           stance=EvidenceStance.SUPPORTS, assumption="behaviors")
+    clock.set(MONDAY_NOON)
+    view = _open_home(bot, OWNER, "My reviews due (1)")
+    text = json.dumps(view)
+    assert "Since it was created" in text and "1 new piece of evidence: 1 supports, 0 challenge" in text
+    assert "_supports Behaviors_: 8 of 10 compared &lt;prices&gt; in tabs" in text, "user text escaped"
+    assert "Assumptions still open" in text
+
+    bot.tick()
+    [nudge] = [c.args for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == OWNER]
+    sent = nudge["blocks"] if isinstance(nudge["blocks"], list) else json.loads(nudge["blocks"])
+    lines = next(b for b in view["blocks"] if "Since it was created" in json.dumps(b))
+    assert lines in sent, "the same lines as the DM nudge"
+
+
+def test_a_full_page_of_reviews_with_what_changed_stays_within_100_blocks(
+        bot: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    clock.set(MONDAY_NOON - timedelta(days=90))
+    for n in range(12):
+        make_persona(bot, owner=OWNER, name=f"Persona {n:02d}")
+    clock.set(MONDAY_NOON)
+    view = _open_home(bot, OWNER, "Page 1 of 2")
+    assert len(view["blocks"]) <= 100 and json.dumps(view).count("Since it was created") == 10

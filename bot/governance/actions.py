@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from slack_bolt import Ack
 
-from bot.governance import ids, views
+from bot.governance import ids, links, views
 from bot.governance.outcomes import show_outcome
 from bot.home.publish import publish
 from bot.modal_open import open_modal
@@ -52,8 +52,12 @@ def say(ctx: RequestContext, macro: str, **context: object) -> None:
     ctx.later(tell_user, ctx.body, ctx.client, ctx.deps.prompts.part(ERRORS, macro, **context))
 
 
-def load(ctx: RequestContext, review_id: int | None = None) -> Clicked | None:
-    """The open review clicked, if the clicker may act on it; otherwise they are told why."""
+def load(ctx: RequestContext, review_id: int | None = None, *, link: bool | None = False) -> Clicked | None:
+    """The open review clicked, if the clicker may act on it; otherwise they are told why.
+
+    `link`: the action answers a link review (True), any other review (False), or either (None).
+    A link review is answered by the link's owner as it is now, or whoever manages the subject.
+    """
     review_id = review_id if review_id is not None else review_id_of(ctx)
     review = store.get_review(ctx.db, team_id=ctx.team_id, review_id=review_id) if review_id is not None else None
     if review is None or review.state not in OPEN_REVIEW_STATES:
@@ -61,12 +65,16 @@ def load(ctx: RequestContext, review_id: int | None = None) -> Clicked | None:
         return None
     subject = ctx.deps.subjects.get(review.subject_type)
     info = subject.describe(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id) if subject else None
-    if subject is None or info is None or not info.active:
+    owner = links.owner_of(ctx.deps, ctx.db, review, info) if info is not None else None
+    if subject is None or info is None or not info.active or owner is None:
         store.close(ctx.db, review_id=review.id, to_state=ReviewState.CANCELLED, done_at=ctx.now())
         say(ctx, "gone")
         return None
-    if not subject.may_manage(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, user_id=ctx.user_id):
-        say(ctx, "not_allowed", info=info)
+    is_link = links.is_link(review)
+    if (link is not None and is_link != link) or not (
+            (is_link and ctx.user_id == owner)
+            or subject.may_manage(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, user_id=ctx.user_id)):
+        say(ctx, "not_allowed_link" if is_link else "not_allowed", info=info, owner=owner)
         return None
     return Clicked(review, subject, info)
 
@@ -145,7 +153,7 @@ def handle_update_now(ack: Ack, ctx: RequestContext) -> None:
 
 def handle_snooze(ack: Ack, ctx: RequestContext) -> None:
     days = ids.SNOOZE_OPTIONS.get(ctx.value.partition(":")[0])
-    clicked = load(ctx) if days is not None else None
+    clicked = load(ctx, link=None) if days is not None else None  # a link review snoozes like any other
     outcome = None
     if clicked is not None and days is not None:
         until = ctx.now() + timedelta(days=days)
@@ -170,7 +178,8 @@ def handle_reassign(ack: Ack, ctx: RequestContext) -> None:
     clicked.subject.reassign(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, new_owner_id=new_owner,
                              by_user_id=ctx.user_id, now=ctx.now())
     store.reassign_open_for_subject(ctx.db, team_id=ctx.team_id, subject_type=review.subject_type,
-                                    subject_id=review.subject_id, owner_id=new_owner)
+                                    subject_id=review.subject_id, owner_id=new_owner,
+                                    except_prefix=links.PREFIX)  # a link's reviews stay with its owner
     answer(ack, ctx, clicked, views.build_outcome(ctx.deps.prompts, "reassigned", by=ctx.user_id, to=new_owner),
            also_home=(new_owner,), dm=previous)  # the old DM shows where it went
 

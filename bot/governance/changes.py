@@ -1,5 +1,6 @@
 """Reviews that changes trigger: someone else's edit or new evidence nudges the owner; a linked
-item's owners are asked to review together; `/persona review-all REASON` asks every owner.
+item's owners are asked to review together, and the owners of the links between them to check
+their layer (`links`); `/persona review-all REASON` asks every owner.
 
 Only database rows are written here; the sweep sends the nudges (at the owner's working hours),
 so a change announced twice, or a command sent twice, still nudges once.
@@ -19,10 +20,11 @@ from sqlmodel import Session
 
 from bot.commands import CommandCall
 from bot.deps import Deps
+from bot.governance import links
 from bot.governance.health import describe
 from bot.governance.outcomes import update_nudge
 from bot.home.publish import publish_each
-from bot.review_subjects import SubjectChange, SubjectInfo, after_commit
+from bot.review_subjects import LINK_REASSIGNED, SubjectChange, SubjectInfo, after_commit
 from storage import review_queries as queries
 from storage import reviews as store
 from storage.states import ReviewState
@@ -46,13 +48,18 @@ def handle_change(deps: Deps, db: Session, change: SubjectChange) -> None:
         return
     if info is None:
         return
-    if change.change == "reassigned":
-        store.reassign_open_for_subject(db, owner_id=info.owner_id, **where)
+    if change.change == "reassigned":  # a link's reviews stay with the link's owner
+        store.reassign_open_for_subject(db, owner_id=info.owner_id, except_prefix=links.PREFIX, **where)
+        return
+    if change.change == LINK_REASSIGNED:
+        moved = links.follow_new_owners(deps, db, change)
+        after_commit(db, deps.later, publish_each, deps, team_id=change.team_id, user_ids=moved)
         return
     if change.change not in NUDGING_CHANGES:
         return
     for kind, subject_id in linked_subjects(deps, db, change):
         _nudge_linked(deps, db, change, info, kind, subject_id)
+    links.nudge_link_owners(deps, db, change, info)
     if change.by_user_id == info.owner_id:
         if change.change == "edited":
             _owner_updated(deps, db, change)
@@ -65,7 +72,8 @@ def handle_change(deps: Deps, db: Session, change: SubjectChange) -> None:
 def _owner_updated(deps: Deps, db: Session, change: SubjectChange) -> None:
     """The owner edited it (e.g. after "Update now"): every review that was due is done."""
     where = {"team_id": change.team_id, "subject_type": change.kind, "subject_id": change.subject_id}
-    due = [r for r in queries.open_reviews_for_subject(db, **where) if r.due_at <= change.at]
+    due = [r for r in queries.open_reviews_for_subject(db, **where)
+           if r.due_at <= change.at and not links.is_link(r)]  # a link's reviews are its owner's
     closed = [r for r in due if store.close(db, review_id=r.id, to_state=ReviewState.DONE, done_at=change.at)]
     if any(r.reason == store.CADENCE for r in closed):
         deps.subjects[change.kind].mark_reviewed(db, team_id=change.team_id, subject_id=change.subject_id,

@@ -1,5 +1,6 @@
 """Escalation: a review still open `escalate_after_days` after it fell due is raised in the
-governance channel, with its owner mentioned and the same actions for owner or admins.
+governance channel, with its owner mentioned, what changed since the last review (as the DM
+nudge says it) and the same actions for owner or admins.
 
 Claimed like a nudge (`sent` -> `escalating` -> `escalated`, lease on `escalated_at`), so each
 overdue review is posted once even with several sweeps running.
@@ -14,10 +15,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.deps import Deps
-from bot.governance import views
+from bot.governance import links, views
 from bot.governance.health import describe
 from bot.governance.nudges import LEASE, stop_workspace
-from bot.review_subjects import SubjectInfo
+from bot.review_subjects import SubjectInfo, with_changes
 from bot.slack_client import NotInstalled
 from storage import review_queries as queries
 from storage import reviews as store
@@ -40,7 +41,10 @@ def build_escalation(deps: Deps, row: Review, info: SubjectInfo, *, now: datetim
         text = t("unowned", info=info, owner=row.owner_id, due=due)
     else:
         text = t("overdue", info=info, owner=row.owner_id, due=due, days=(now - row.due_at).days)
-    items = [blocks.section(text), views.build_review_actions(deps.prompts, row, info)]
+    if links.is_link(row):  # which layer to check, and why
+        text = f"{text}\n{views.build_why(deps.prompts, row, info)}"
+    items = [blocks.section(blocks.clip(text, blocks.SECTION_TEXT)), *views.build_since(info),
+             views.build_actions(deps.prompts, row, info)]
     return {"text": t("fallback", info=info), "blocks": blocks.message_blocks(items)}
 
 
@@ -77,13 +81,14 @@ def _escalate(deps: Deps, row: Review, channel: str, now: datetime) -> int:
         return 0
     with unit_of_work(deps.engine) as db:
         info = describe(deps, db, row.subject_type, row.team_id, row.subject_id)
-        if info is None or not info.active:
+        if info is None or not info.active or links.owner_of(deps, db, row, info) is None:
             store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
                              done_at=now)
             return 0
         held_since = row.escalated_at if row.state == ReviewState.ESCALATING else None
         if not store.claim_escalation(db, review_id=row.id, from_state=row.state, now=now, held_since=held_since):
             return 0
+        info = with_changes(deps.subjects.get(row.subject_type), db, info, team_id=row.team_id)  # as the DM says
     back_to = ReviewState.UNOWNED if row.state == ReviewState.UNOWNED else ReviewState.SENT
     finish = True
     try:

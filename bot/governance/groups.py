@@ -21,6 +21,7 @@ from bot import blocks
 from bot.deps import Deps
 from bot.governance import ids, views
 from bot.governance.health import describe
+from bot.governance.links import is_link
 from bot.review_subjects import SubjectInfo
 from prompts import Prompts
 from storage import review_queries as queries
@@ -41,6 +42,9 @@ def settled_outcome(prompts: Prompts, review: Review, info: SubjectInfo | None, 
     if info is None or review.state == ReviewState.CANCELLED:
         return views.build_outcome(prompts, "closed")
     if review.state == ReviewState.DONE:
+        if is_link(review):
+            return views.build_outcome(prompts, "link_checked", by=review.owner_id, journey=info.title,
+                                       persona=views.review_detail(review).get("persona", ""))
         if not info.active:
             return views.build_outcome(prompts, "retired", by=review.owner_id)
         if info.next_review_at is not None:

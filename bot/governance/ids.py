@@ -10,6 +10,9 @@ SNOOZE = "governance_snooze"
 REASSIGN = "governance_reassign"
 RETIRE = "governance_retire"
 ALL_ACTIONS = (STILL_ACCURATE, UPDATE_NOW, SNOOZE, REASSIGN, RETIRE)
+LINK_CHECKED = "governance_link_checked"  # a persona-journey link's review: "Still true"
+LINK_OPEN = "governance_link_open"  # ... "Open the layer"
+LINK_ACTIONS = (LINK_CHECKED, LINK_OPEN, SNOOZE)
 
 LEARNED_MODAL = "governance_learned"  # "Still our best guess": what did we learn?
 LEARNED_BLOCK = "learned"

@@ -9,7 +9,7 @@ from slack_bolt import App
 from sqlmodel import Session
 
 from bot.deps import Deps
-from bot.governance import actions, changes, ids
+from bot.governance import actions, changes, ids, link_actions
 from bot.governance.digest import WeeklyDigest
 from bot.governance.escalation import escalate_overdue
 from bot.governance.nudges import NudgeSweep, stop_workspace
@@ -23,6 +23,8 @@ ACTIONS = {
     ids.SNOOZE: actions.handle_snooze,
     ids.REASSIGN: actions.handle_reassign,
     ids.RETIRE: actions.handle_retire,
+    ids.LINK_CHECKED: link_actions.handle_link_checked,
+    ids.LINK_OPEN: link_actions.handle_link_open,
 }
 
 VIEWS = {

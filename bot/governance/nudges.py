@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from bot import fanout
 from bot.deps import Deps
-from bot.governance import groups, views
+from bot.governance import groups, links, views
 from bot.governance.delivery import already_posted
 from bot.governance.owners import OwnerDirectory, WorkingHours, owner_directory
 from bot.review_subjects import SubjectInfo, with_changes
@@ -94,18 +94,20 @@ class NudgeSweep:
             return False
         return True
 
-    def _check(self, db: Session, row: Review, now: datetime) -> SubjectInfo | None:
-        """The subject of a due review, or None once the review was closed or left for later."""
+    def _check(self, db: Session, row: Review, now: datetime) -> tuple[SubjectInfo, str] | None:
+        """The subject of a due review and who answers it now (its owner, or a link's), or None
+        once the review was closed or left for later."""
         subject = self.deps.subjects.get(row.subject_type)
         if subject is None:
             store.defer(db, review_id=row.id, state=row.state, until=now + timedelta(days=1))
             return None
         info = subject.describe(db, team_id=row.team_id, subject_id=row.subject_id)
-        if info is None or not info.active or _superseded(row, info.next_review_at):
+        owner = links.owner_of(self.deps, db, row, info) if info is not None else None
+        if info is None or not info.active or owner is None or _superseded(row, info.next_review_at):
             store.transition(db, review_id=row.id, from_states=(row.state,), to_state=ReviewState.CANCELLED,
                              done_at=now)
             return None
-        return with_changes(subject, db, info, team_id=row.team_id)  # what changed since the last review
+        return with_changes(subject, db, info, team_id=row.team_id), owner  # what changed since the last review
 
     def _owner(self, team_id: str, owner_id: str, now: datetime) -> int:
         """One owner's due reviews: checked, then one DM for those still due (1 if posted)."""
@@ -114,11 +116,11 @@ class NudgeSweep:
                                      limit=GROUP_MAX)
             candidates: list[tuple[Review, SubjectInfo]] = []
             for row in rows:
-                info = self._check(db, row, now)
-                if info is not None and info.owner_id != row.owner_id:  # handled for its new owner
-                    store.update_owner(db, review_id=row.id, owner_id=info.owner_id)
-                elif info is not None:
-                    candidates.append((row, info))
+                checked = self._check(db, row, now)
+                if checked is not None and checked[1] != row.owner_id:  # handled for its new owner
+                    store.update_owner(db, review_id=row.id, owner_id=checked[1])
+                elif checked is not None:
+                    candidates.append((row, checked[0]))
         if not candidates:
             return 0
         try:

@@ -1,7 +1,8 @@
 """Pure builders: a review and its subject in, Block Kit out. No I/O.
 
-The same review block (what is due, why, and the five one-click actions) appears in the DM
-nudge and in App Home, so an owner can act from either.
+The same review block (what is due, why, what changed since the last review, and the one-click
+actions) appears in the DM nudge and in App Home, so an owner can act from either; an
+escalation shows the same lines and actions.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
 
 from bot import blocks
 from bot.governance import ids
+from bot.governance.links import is_link
 from bot.review_subjects import SubjectInfo
 from prompts import Prompts, SlackMarkup
 from storage.models import Review
@@ -53,6 +55,10 @@ def build_why(prompts: Prompts, review: Review, info: SubjectInfo) -> str:
 
     detail = review_detail(review)
     by, note = detail.get("by", ""), detail.get("note", "")
+    if is_link(review):
+        return t("why_link", changed_kind=detail.get("changed_kind", ""), changed=detail.get("changed_title", ""),
+                 change=detail.get("change", "edited"), by=by, note=note, persona=detail.get("persona", ""),
+                 journey=detail.get("journey", info.title))
     if review.reason == "cadence":
         return t("why_cadence", info=info)
     if review.reason == "change":
@@ -65,12 +71,48 @@ def build_why(prompts: Prompts, review: Review, info: SubjectInfo) -> str:
     return t("why_other", reason=review.reason)
 
 
+def build_heading(prompts: Prompts, review: Review, info: SubjectInfo) -> str:
+    """What the review is about: the item, or for a link review the persona's layer on the journey."""
+    if is_link(review):
+        detail = review_detail(review)
+        return prompts.part(NUDGE, "link_heading", persona=detail.get("persona", ""),
+                            journey=detail.get("journey", info.title))
+    return prompts.part(NUDGE, "heading", info=info)
+
+
+def build_since(info: SubjectInfo) -> list[Block]:
+    """What changed since the last review (lines from the subject's own templates, user text
+    escaped there), as the DM nudge, App Home and an escalation all show it."""
+    return [blocks.section(blocks.clip("\n".join(info.since), blocks.SECTION_TEXT))] if info.since else []
+
+
+def build_actions(prompts: Prompts, review: Review, info: SubjectInfo) -> Block:
+    """The answers a review offers: a link review's own, or the five of any other."""
+    return build_link_actions(prompts, review) if is_link(review) else build_review_actions(prompts, review, info)
+
+
+def _snooze(prompts: Prompts, value: str) -> StaticSelectElement:
+    options = [Option(value=f"{key}:{value}", text=prompts.part(NUDGE, f"snooze_{key}")) for key in ids.SNOOZE_OPTIONS]
+    return StaticSelectElement(action_id=ids.SNOOZE, options=options, placeholder=PlainTextObject(
+        text=blocks.clip(prompts.part(NUDGE, "snooze_placeholder"), 150)))
+
+
+def build_link_actions(prompts: Prompts, review: Review) -> Block:
+    """"Still true" closes the link review; "Open the layer" shows it to fill; or snooze."""
+    value = str(review.id)
+    return blocks.actions(
+        blocks.button(prompts.part(NUDGE, "link_checked"), ids.LINK_CHECKED, value=value, style="primary"),
+        blocks.button(prompts.part(NUDGE, "link_open"), ids.LINK_OPEN, value=value),
+        _snooze(prompts, value),
+        block_id=f"{ids.REVIEW_BLOCK_PREFIX}{value}",
+    )
+
+
 def build_review_actions(prompts: Prompts, review: Review, info: SubjectInfo) -> Block:
     def t(macro: str, **kw: object) -> str:
         return prompts.part(NUDGE, macro, **kw)
 
     value = str(review.id)
-    snooze_options = [Option(value=f"{key}:{value}", text=t(f"snooze_{key}")) for key in ids.SNOOZE_OPTIONS]
     retire_confirm = ConfirmObject(
         title=PlainTextObject(text=blocks.clip(t("retire_title"), 100)),
         text=MarkdownTextObject(text=blocks.clip(t("retire_text", info=info), 300)),
@@ -84,8 +126,7 @@ def build_review_actions(prompts: Prompts, review: Review, info: SubjectInfo) ->
         blocks.button(t("still_accurate", hypothesis=info.hypothesis), ids.STILL_ACCURATE, value=value,
                       style="primary"),
         blocks.button(t("update_now"), ids.UPDATE_NOW, value=value),
-        StaticSelectElement(action_id=ids.SNOOZE, options=snooze_options,
-                            placeholder=PlainTextObject(text=blocks.clip(t("snooze_placeholder"), 150))),
+        _snooze(prompts, value),
         UserSelectElement(action_id=ids.REASSIGN,
                            placeholder=PlainTextObject(text=blocks.clip(t("reassign_placeholder"), 150))),
         retire,
@@ -99,20 +140,20 @@ def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: da
     def t(macro: str, **kw: object) -> str:
         return prompts.part(NUDGE, macro, **kw)
 
-    notes = [t("due_line", due=slack_date(review.due_at), owner=info.owner_id)]
+    notes = [t("due_line", due=slack_date(review.due_at), owner=review.owner_id if is_link(review) else info.owner_id)]
     if review.state == ReviewState.SNOOZED and review.snoozed_until and review.snoozed_until > now:
         notes.append(t("snoozed_line", until=slack_date(review.snoozed_until, with_time=True)))
     if review.state in (ReviewState.ESCALATING, ReviewState.ESCALATED):
         notes.append(t("escalated_line"))
+    heading = build_heading(prompts, review, info)
     items: list[Block] = [
-        blocks.section(f"{t('heading', info=info)}\n{build_why(prompts, review, info)}" if why
-                       else t("heading", info=info)),
+        blocks.section(f"{heading}\n{build_why(prompts, review, info)}" if why else heading),
         blocks.context(*notes),
     ]
-    if why and info.since and outcome is None:  # lines from the subject's templates, user text escaped there
-        items.append(blocks.section(blocks.clip("\n".join(info.since), 3000)))
+    if why and outcome is None:
+        items += build_since(info)
     if outcome is None:
-        items.append(build_review_actions(prompts, review, info))
+        items.append(build_actions(prompts, review, info))
     else:
         items.append(blocks.context(outcome))
     return items
@@ -121,8 +162,11 @@ def build_review(prompts: Prompts, review: Review, info: SubjectInfo, *, now: da
 def build_nudge_message(prompts: Prompts, review: Review, info: SubjectInfo, *, now: datetime,
                         outcome: str | None = None) -> dict:
     """chat.postMessage / chat.update arguments for the DM nudge (blocks, fallback text, metadata)."""
+    detail = review_detail(review)
+    fallback = prompts.part(NUDGE, "link_fallback", persona=detail.get("persona", ""), journey=info.title) \
+        if is_link(review) else prompts.part(NUDGE, "fallback", info=info)
     return {
-        "text": prompts.part(NUDGE, "fallback", info=info),
+        "text": fallback,
         "blocks": blocks.message_blocks(build_review(prompts, review, info, now=now, outcome=outcome)),
         "metadata": {"event_type": ids.NUDGE_EVENT, "event_payload": {"review_id": review.id}},
     }

@@ -16,7 +16,8 @@ from sqlmodel import Session
 from bot.deps import Deps
 from bot.governance.health import describe_active, workspace_health
 from bot.governance.owners import owner_directory
-from bot.home.views import HomeData, build_home
+from bot.home.views import HomeData, build_home, page_of
+from bot.review_subjects import with_changes
 from bot.slack_client import NotInstalled
 from storage import empathy as sessions
 from storage import review_queries as queries
@@ -32,6 +33,9 @@ def gather(deps: Deps, db: Session, *, team_id: str, user_id: str, page: int = 0
         info = describe_active(deps, db, review.subject_type, team_id, review.subject_id)
         if info is not None:
             data.reviews.append((review, info))
+    for i in page_of(len(data.reviews), page)[2]:  # what changed since the last review, as the DM says it
+        review, info = data.reviews[i]
+        data.reviews[i] = (review, with_changes(deps.subjects.get(review.subject_type), db, info, team_id=team_id))
     for kind, subject_id in queries.owner_subjects(db, team_id=team_id, owner_id=user_id):
         info = describe_active(deps, db, kind, team_id, subject_id)
         if info is not None and info.owner_id == user_id:

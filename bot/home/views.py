@@ -1,7 +1,8 @@
 """Pure builders of the Home tab: what a person has to do and what is going on, in one place.
 
-Within Slack's 100 blocks per view: reviews due are paged (3 blocks each), the other lists are
-capped with an "and N more" line.
+Within Slack's 100 blocks per view: reviews due are paged (at most 4 blocks each: heading and
+why, due line, what changed since the last review, actions), the other lists are capped with an
+"and N more" line.
 """
 
 from __future__ import annotations
@@ -61,14 +62,20 @@ def build_home(prompts: Prompts, data: HomeData) -> dict:
     return blocks.home(items)
 
 
+def page_of(total: int, page: int) -> tuple[int, int, range]:
+    """The page shown (kept within the pages there are), how many pages, and its reviews' indexes."""
+    pages = max(1, -(-total // REVIEWS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    return page, pages, range(page * REVIEWS_PER_PAGE, min(total, (page + 1) * REVIEWS_PER_PAGE))
+
+
 def build_reviews(prompts: Prompts, data: HomeData) -> list[Block]:
     def t(macro: str, **kw: object) -> str:
         return prompts.part(HOME, macro, **kw)
 
     total = len(data.reviews)
-    pages = max(1, -(-total // REVIEWS_PER_PAGE))
-    page = min(max(data.page, 0), pages - 1)
-    shown = data.reviews[page * REVIEWS_PER_PAGE:(page + 1) * REVIEWS_PER_PAGE]
+    page, pages, shown_range = page_of(total, data.page)
+    shown = data.reviews[shown_range.start:shown_range.stop]
     items: list[Block] = [blocks.header(t("reviews_heading", total=total))]
     if not shown:
         items.append(blocks.context(t("no_reviews")))

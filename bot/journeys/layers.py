@@ -18,6 +18,7 @@ from bot.modal_values import ModalValues
 from bot.numbers import row_id
 from bot.personas import refresh as persona_cards
 from bot.request_context import RequestContext
+from bot.review_subjects import LINK_REASSIGNED
 from bot.unit_of_work import UnitOfWork
 from storage import journey_layers as layers
 from storage import journeys as store
@@ -143,8 +144,8 @@ def link_in_unit(deps: Deps, uow: UnitOfWork, *, team_id: str, journey_id: int, 
     layer, new = layers.add_layer(uow.db, journey=journey, persona_id=persona_id, by=by, now=deps.clock.now(),
                                   owner_id=owner_id)
     if not new and layers.set_link_owner(uow.db, journey=journey, layer=layer, owner_id=owner_id, by=by,
-                                         now=deps.clock.now()):
-        changes.follow(deps, uow, journey, by=by, detail="layer")
+                                         now=deps.clock.now()):  # a handover: the link's open reviews follow it
+        changes.follow(deps, uow, journey, by=by, change=LINK_REASSIGNED, detail="layer")
     if new:
         changes.follow(deps, uow, journey, by=by, detail="layer")
         uow.after_commit(persona_cards.follow, deps, team_id, persona_id)  # their "Journeys:" line

@@ -110,8 +110,10 @@ def build_confirm_removal(prompts: Prompts, *, journey_id: int, plan: list[tuple
                         close=_t(prompts, "back"), private_metadata=metadata)
 
 
-def build_pick(prompts: Prompts, *, journey_map: JourneyMap, personas: list[tuple[int, str]]) -> dict:
-    """Which layer (a layered one, another persona, or a new segment) and which stage to fill."""
+def build_pick(prompts: Prompts, *, journey_map: JourneyMap, personas: list[tuple[int, str]],
+               layer_id: int | None = None) -> dict:
+    """Which layer (a layered one, another persona, or a new segment) and which stage to fill;
+    `layer_id` chosen first (a link review opens the layer it asks about)."""
     layered = {x.persona_id for x in journey_map.layers}
     options = [(f"layer:{x.id}", _t(prompts, "layer_option", name=x.name, segment=x.is_segment))
                for x in journey_map.layers]
@@ -122,7 +124,8 @@ def build_pick(prompts: Prompts, *, journey_map: JourneyMap, personas: list[tupl
     return blocks.modal(callback_id=ids.PICK_MODAL, title=_t(prompts, "pick_title"),
                         submit=_t(prompts, "next"), close=_t(prompts, "cancel"),
                         private_metadata=str(journey_map.journey.id), blocks=[
-        select(ids.LAYER_BLOCK, _t(prompts, "layer"), options, initial=options[0][0]),
+        select(ids.LAYER_BLOCK, _t(prompts, "layer"), options,
+               initial=next((v for v, _ in options if v == f"layer:{layer_id}"), options[0][0])),
         blocks.text_input(block_id=ids.SEGMENT_BLOCK, label=_t(prompts, "segment"), optional=True,
                           max_length=fields.NAME_MAX, hint=_t(prompts, "segment_hint")),
         select(ids.STAGE_BLOCK, _t(prompts, "stage"), stages, initial=stages[0][0] if stages else None),

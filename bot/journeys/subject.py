@@ -16,10 +16,10 @@ from sqlmodel import Session, select
 from bot.blocks import clip
 from bot.deps import Deps
 from bot.journeys import confidence, modals
-from bot.review_subjects import SubjectChange, SubjectInfo, announce_change
+from bot.review_subjects import SubjectChange, SubjectInfo, SubjectLink, announce_change
 from storage import journey_layers as layers
+from storage import journey_links, reviews
 from storage import journeys as store
-from storage import reviews
 from storage.db import unit_of_work
 from storage.journey_models import Journey, JourneyEvidence, JourneyLayer
 from storage.states import JourneyChange, JourneyStatus
@@ -91,6 +91,23 @@ class JourneySubject:
                                                              JourneyLayer.journey_id == subject_id,
                                                              JourneyLayer.persona_id.is_not(None)))
         return [("persona", int(p)) for p in rows]
+
+    def links(self, db: Session, *, team_id: str, subject_id: int) -> list[SubjectLink]:
+        """Its persona layers, each with the owner who keeps that persona-journey link true."""
+        return [SubjectLink(x.layer_id, KIND, x.journey_id, x.owner_id, x.persona, x.journey,
+                            (x.persona_owner_id, x.journey_owner_id))
+                for x in journey_links.persona_links(db, team_id=team_id, journey_id=subject_id)]
+
+    def open_link(self, client: WebClient, *, trigger_id: str, team_id: str, subject_id: int, link_id: int,
+                  user_id: str) -> None:
+        """A link review's "Open the layer": the fill picker with that layer chosen (after the ack)."""
+        with unit_of_work(self.deps.engine) as db:
+            journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)
+            prompts = self.deps.prompts
+            view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone")) if journey is None else \
+                modals.build_pick(prompts, journey_map=layers.load_map(db, journey=journey),
+                                  personas=layers.active_personas(db, team_id=team_id), layer_id=link_id)
+        client.views_open(trigger_id=trigger_id, view=view)
 
     def _change(self, db: Session, team_id: str, subject_id: int, by: str, now: datetime, what: str,
                 **values: object) -> None:

@@ -17,8 +17,8 @@ from sqlmodel import Session
 from bot import blocks
 from bot.deps import Deps
 from bot.personas import form, ids, lifecycle, refresh, review_changes
-from bot.review_subjects import SubjectInfo, after_commit
-from storage import journey_layers
+from bot.review_subjects import SubjectInfo, SubjectLink, after_commit
+from storage import journey_layers, journey_links
 from storage import personas as store
 from storage.db import unit_of_work
 from storage.models import Persona
@@ -76,6 +76,12 @@ class PersonaSubject:
         """The journeys the persona is layered on: they are reviewed together with it."""
         return [("journey", journey_id) for journey_id, _, _ in
                 journey_layers.journeys_of_persona(db, team_id=team_id, persona_id=subject_id)]
+
+    def links(self, db: Session, *, team_id: str, subject_id: int) -> list[SubjectLink]:
+        """Its layers on journeys, each with the owner who keeps it true (reviewed on the journey)."""
+        return [SubjectLink(x.layer_id, "journey", x.journey_id, x.owner_id, x.persona, x.journey,
+                            (x.persona_owner_id, x.journey_owner_id))
+                for x in journey_links.persona_links(db, team_id=team_id, persona_id=subject_id)]
 
     def _work(self, db: Session, team_id: str, persona_id: int) -> lifecycle.Work:
         """Governance's unit of work; posted cards follow once it commits."""
