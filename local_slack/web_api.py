@@ -12,7 +12,7 @@ import json
 import secrets
 import threading
 import time
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import block_kit
 from .http_server import Call, LocalServer, Reply
@@ -25,6 +25,12 @@ from .wire import BadJson, bearer_token, decode_args
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral", "chat.scheduleMessage"})
 VIEW_METHODS = frozenset({"views.open", "views.update", "views.push", "views.publish"})
 TRIGGER_METHODS = frozenset({"views.open", "views.push"})
+
+
+class Checked(NamedTuple):
+    answer: dict[str, Any] | None  # Slack's refusal, or None when the Block Kit is valid
+    errors: list[str]
+    warning: str
 
 
 class _HasUrl(Protocol):
@@ -148,12 +154,12 @@ class FakeSlack(Controls, OAuthControls):
         # Slack judges a trigger_id when the call arrives, and checks Block Kit concurrently: neither
         # waits here for other calls' turn under the lock below.
         expired = method in TRIGGER_METHODS and self._trigger_expired(args, received)
-        invalid = None if bad_json else self._validate(method, args)
+        checked = None if bad_json else self._validate(method, args)
         if self.latency:
             time.sleep(self.latency)
         with self._cond:
             status, extra, answer = self._oauth(args, headers.get("authorization")) \
-                if method == "oauth.v2.access" else self._answer(method, args, token, bad_json, invalid, expired)
+                if method == "oauth.v2.access" else self._answer(method, args, token, bad_json, checked, expired)
             self._record(Call(method, args, token, time.time(), status, answer, f"/api/{method}", received))
         if self.granted_scopes is not None:  # None: a proxy that drops the header
             extra["x-oauth-scopes"] = ",".join(self.granted_scopes)
@@ -165,13 +171,13 @@ class FakeSlack(Controls, OAuthControls):
 
     def _answer(
         self, method: str, args: dict[str, Any], token: str | None, bad_json: bool,
-        invalid: dict[str, Any] | None = None, expired: bool = False,
+        checked: Checked | None = None, expired: bool = False,
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
         scripted = self._scripted.get(method)
         if scripted:
             status, headers, answer = scripted.pop(0)
             if answer is LANDED:
-                self._answer(method, args, token, bad_json, invalid, expired)
+                self._answer(method, args, token, bad_json, checked, expired)
                 return status, dict(headers), {"ok": False}
             return status, dict(headers), dict(answer)
         if bad_json:
@@ -181,8 +187,12 @@ class FakeSlack(Controls, OAuthControls):
         if token in self.workspace.revoked or (self.valid_tokens is not None and token not in self.valid_tokens):
             error = "token_revoked" if token in self.workspace.revoked else "invalid_auth"
             return 200, {}, {"ok": False, "error": error}
-        if invalid is not None:
-            return 200, {}, invalid
+        if checked is not None:
+            self.block_kit_errors.extend(checked.errors)
+            if checked.warning:
+                self.warnings.append(checked.warning)
+            if checked.answer is not None:
+                return 200, {}, checked.answer
         if expired:
             return 200, {}, {"ok": False, "error": "expired_trigger_id"}
         override = self._overrides.get(method)
@@ -200,7 +210,9 @@ class FakeSlack(Controls, OAuthControls):
         except SlackError as exc:
             return 200, {}, {"ok": False, "error": exc.code}
 
-    def _validate(self, method: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    def _validate(self, method: str, args: dict[str, Any]) -> Checked:
+        """What Slack would say of the call's Block Kit; recorded by `_answer` only for a call it
+        answers (not one refused for its token or scripted to fail)."""
         code = ""
         errors: list[str] = []
         if method in MESSAGE_METHODS and "blocks" in args:
@@ -208,15 +220,15 @@ class FakeSlack(Controls, OAuthControls):
             if found is not None:
                 code, errors = found
             elif not args.get("text"):
-                self.warnings.append(f"{method}: blocks without a `text` fallback (notifications)")
+                return Checked(None, [], f"{method}: blocks without a `text` fallback (notifications)")
         elif method in VIEW_METHODS and "view" in args:
             errors = block_kit.view_errors(args["view"])
             code = "invalid_arguments"
         if not errors:
-            return None
-        self.block_kit_errors.extend(f"{method}: {error}" for error in errors)
+            return Checked(None, [], "")
         messages = [f"[ERROR] {error}" for error in errors]
-        return {"ok": False, "error": code, "errors": errors, "response_metadata": {"messages": messages}}
+        answer = {"ok": False, "error": code, "errors": errors, "response_metadata": {"messages": messages}}
+        return Checked(answer, [f"{method}: {error}" for error in errors], "")
 
     def _upload(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         file_id = path.rsplit("/", 1)[-1]

@@ -41,6 +41,11 @@ def _finalize(value: object) -> object:
     return escape_slack(value)
 
 
+def escaped(text: object) -> SlackMarkup:
+    """A macro's output inside another template: already escaped once, so not again."""
+    return SlackMarkup(str(text))
+
+
 def mention(user_id: str | None) -> SlackMarkup:
     """`<@U123>` for a real-looking user id; anything else is shown escaped, never as markup."""
     if user_id and _USER_ID.match(user_id):
@@ -92,7 +97,7 @@ class Prompts:
             # click burst's CPU. Edited templates take effect on restart.
             auto_reload=False,
         )
-        self.env.filters.update(mention=mention, mentions=mentions, channel=channel_link, link=link)
+        self.env.filters.update(mention=mention, mentions=mentions, channel=channel_link, link=link, escaped=escaped)
         self._modules: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def render(self, name: str, /, **context: object) -> str:

@@ -146,7 +146,7 @@ def split_group(db: Session, *, team_id: str, session_id: int, head_id: int) -> 
     member = aliased(Note)
     group = select(member.id).where(member.team_id == team_id, member.session_id == session_id,
                                     or_(member.id == head_id, member.merged_into_id == head_id))
-    voted = exists().where(Vote.session_id == session_id, Vote.count > 0,
+    voted = exists().where(Vote.team_id == team_id, Vote.session_id == session_id, Vote.count > 0,
                            Vote.note_id.in_(group))  # type: ignore[attr-defined]
     result = db.execute(update(Note).where(Note.team_id == team_id, Note.session_id == session_id,
                                            Note.merged_into_id == head_id, ~voted).values(merged_into_id=None))

@@ -102,3 +102,16 @@ def test_the_marker_rules_line_by_line() -> None:
     assert [source_of(s) for s in ("Interviews", "a support ticket", "phone", "somewhere ELSE", "other", "")] == [
         "interview", "ticket", "call", "somewhere ELSE", "other", ""]
     assert source_of("x" * 100) == "x" * 40
+
+
+def test_a_reply_is_stored_as_typed_and_shown_escaped_once(bot: Bot, slack: FakeSlack) -> None:
+    """Slack sends `&`, `<`, `>` in a message as entities: the note keeps what the person typed,
+    and the notes list escapes it once (no `&amp;amp;`, no live `<!channel>`)."""
+    w = Workshop(bot, slack).start()
+    w.to_phase("section")
+    w.reply("U0ANA", "heard (R&amp;D): checkout &lt;!channel&gt; is slow &amp; odd")
+    [note] = eventually(lambda: w.notes())
+    assert (note.text, note.heard_from) == ("checkout <!channel> is slow & odd", "R&D")
+    listed = texts_of(w.open_modal(ids.ALL_NOTES, w.facilitator)["blocks"])
+    assert ":ear: heard (R&amp;D)" in listed and "checkout &lt;!channel&gt; is slow &amp; odd" in listed
+    assert "&amp;amp;" not in listed and "<!channel>" not in listed

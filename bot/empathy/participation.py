@@ -20,6 +20,7 @@ from bot.modal_open import open_modal
 from bot.modal_values import ModalValues
 from bot.numbers import row_id
 from bot.request_context import RequestContext
+from prompts import unescape_slack
 from storage import empathy as store
 from storage import empathy_notes as notes_store
 from storage.empathy_notes import VotedNote
@@ -94,7 +95,8 @@ def handle_thread_reply(ctx: RequestContext) -> None:
     if session.anonymous:
         tell(ctx, t(ctx, "thread_anonymous"), channel=session.channel_id)
         return
-    marked = note_marks.read_marked(note_views.split_notes(event["text"]))[:50]  # `heard (interview): ...`
+    typed = unescape_slack(event["text"])  # Slack sends `&`, `<`, `>` as entities; store what was typed
+    marked = note_marks.read_marked(note_views.split_notes(typed))[:50]  # `heard (interview): ...`
     texts = [(f"msg:{event.get('ts')}:{i}", note.text[: note_views.NOTE_LIMIT], note.basis, note.heard_from)
              for i, note in enumerate(marked)]
     if texts and notes_store.add_notes(ctx.db, team_id=session.team_id, session_id=session.id,
