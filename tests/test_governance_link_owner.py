@@ -9,6 +9,7 @@ journey", the edit by an admin's persona form, the answers by clicks on the DM a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -185,6 +186,10 @@ def test_an_overdue_link_review_is_escalated_with_the_link_answers(
     [escalation] = [m for m in posts_in(slack, GOV) if "check its layer" in text_of(m)]
     assert "<@U0KEEPER>" in text_of(escalation) and "check its layer on the journey *Checkout*" in text_of(escalation)
     assert {e["action_id"] for e in review_block(escalation)["elements"]} == set(ids.LINK_ACTIONS)
+    clock.advance(days=7)  # the weekly digest names who holds the overdue check: the link's keeper
+    gov.tick()
+    digest = [m for m in posts_in(slack, GOV) if "a persona's layer on this journey" in text_of(m)][-1]
+    assert re.search(r"\*Checkout\* \(a persona's layer on this journey\) \S+ <@U0KEEPER>", text_of(digest))
     ts = next(c.response["ts"] for c in slack.calls_to("chat.postMessage") if c.args.get("channel") == GOV
               and "check its layer" in text_of(c.args))
     _click(gov, ids.LINK_CHECKED, {**escalation, "ts": ts}, user=ADMIN, channel=GOV)

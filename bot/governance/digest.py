@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.deps import Deps
-from bot.governance import views
+from bot.governance import links, views
 from bot.governance.health import Health, workspace_health
 from bot.governance.owners import OwnerDirectory
 from bot.slack_client import NotInstalled
@@ -53,8 +53,8 @@ def build_digest(deps: Deps, health: Health) -> dict:
     if health.all_clear:
         items.append(blocks.section(t("all_clear")))
     if health.stale:
-        lines = [t("stale_line", info=info, owner=info.owner_id, due=views.slack_date(row.due_at))
-                 for row, info in health.stale]
+        lines = [t("stale_line", info=info, owner=row.owner_id if links.is_link(row) else info.owner_id,
+                   due=views.slack_date(row.due_at), link=links.is_link(row)) for row, info in health.stale]
         if health.stale_total > len(health.stale):
             lines.append(t("more", count=health.stale_total - len(health.stale)))
         items.append(blocks.section("\n".join([t("stale_heading", total=health.stale_total), *lines])))
