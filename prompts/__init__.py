@@ -8,13 +8,16 @@ mention `@channel` or a user through the bot.
 
 from __future__ import annotations
 
+import logging
 import re
 import weakref
 from pathlib import Path
+from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, UndefinedError
 
 DEFAULT_DIR = Path(__file__).parent
+log = logging.getLogger(__name__)
 _USER_ID = re.compile(r"^[UWB][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
@@ -79,14 +82,23 @@ def html_environment(custom_dir: Path | None = None) -> Environment:
 
 
 class Prompts:
-    """Renders templates by name, e.g. `prompts.render("help", command="/empathy")`."""
+    """Renders templates by name, e.g. `prompts.render("help", command="/empathy")`.
+
+    A team's copy (`PROMPTS_DIR`) wins; where it cannot serve (a macro added in a later version,
+    a macro called with arguments it no longer names, a variable it expects that is gone) ours
+    speaks instead, with one warning per template and macro, so an upgrade never turns a
+    rewording into an error for the people clicking."""
 
     def __init__(self, custom_dir: Path | None = None) -> None:
-        loaders = [FileSystemLoader(str(DEFAULT_DIR))]
-        if custom_dir is not None:
-            loaders.insert(0, FileSystemLoader(str(custom_dir)))
-        self.env = Environment(
-            loader=ChoiceLoader(loaders),
+        self.env = self._environment([custom_dir, DEFAULT_DIR] if custom_dir is not None else [DEFAULT_DIR])
+        self._ours = self._environment([DEFAULT_DIR]) if custom_dir is not None else self.env
+        self._modules: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._warned: set[tuple[str, str]] = set()
+
+    @staticmethod
+    def _environment(folders: list[Path]) -> Environment:
+        env = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in folders]),
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -97,17 +109,42 @@ class Prompts:
             # click burst's CPU. Edited templates take effect on restart.
             auto_reload=False,
         )
-        self.env.filters.update(mention=mention, mentions=mentions, channel=channel_link, link=link, escaped=escaped)
-        self._modules: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        env.filters.update(mention=mention, mentions=mentions, channel=channel_link, link=link, escaped=escaped)
+        return env
 
     def render(self, name: str, /, **context: object) -> str:
         """A whole template, e.g. a facilitation prompt or a nudge."""
-        return self.env.get_template(f"{name}.j2").render(**context).strip()
+        try:
+            return self.env.get_template(f"{name}.j2").render(**context).strip()
+        except (TypeError, UndefinedError) as exc:
+            if self._ours is self.env:
+                raise
+            self._warn(name, "", exc)
+            return self._ours.get_template(f"{name}.j2").render(**context).strip()
 
     def part(self, name: str, macro: str, /, **context: object) -> str:
         """One macro of a template: short texts (labels, buttons) of one view live in one file."""
-        template = self.env.get_template(f"{name}.j2")
+        found = getattr(self._module(self.env, name), macro, None)
+        if found is not None:
+            try:
+                return str(found(**context)).strip()
+            except (TypeError, UndefinedError) as exc:
+                if self._ours is self.env:
+                    raise
+                self._warn(name, macro, exc)
+        elif self._ours is self.env:
+            raise AttributeError(f"{name}.j2 has no macro {macro!r}")
+        return str(getattr(self._module(self._ours, name), macro)(**context)).strip()
+
+    def _module(self, env: Environment, name: str) -> Any:
+        template = env.get_template(f"{name}.j2")
         module = self._modules.get(template)
         if module is None:
             module = self._modules[template] = template.make_module()
-        return str(getattr(module, macro)(**context)).strip()
+        return module
+
+    def _warn(self, name: str, macro: str, error: Exception) -> None:
+        if (name, macro) not in self._warned:
+            self._warned.add((name, macro))
+            log.warning("PROMPTS_DIR's %s.j2%s does not fit this version (%s): using the built-in text",
+                        name, f" ({macro})" if macro else "", error)
