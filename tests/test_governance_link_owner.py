@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.governance import ids
 from bot.journeys import ids as journey_ids
@@ -194,3 +195,25 @@ def test_an_overdue_link_review_is_escalated_with_the_link_answers(
               and "check its layer" in text_of(c.args))
     _click(gov, ids.LINK_CHECKED, {**escalation, "ts": ts}, user=ADMIN, channel=GOV)
     eventually(lambda: _links(gov, journey_id)[0].state == "done")
+
+
+def test_a_retired_persona_takes_its_link_check_off_the_keepers_home(
+        gov: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    _, persona, journey_id = _setup(gov, slack, clock)
+    _admin_edits(gov, persona, 1, context="Shops on the train")
+    gov.tick()
+    assert _links(gov, journey_id) and _dms(slack, KEEPER)
+    owners_nudge = next(m for m in _dms(slack, PERSONA_OWNER) if "Maya" in text_of(m))
+    _click(gov, ids.RETIRE, owners_nudge, user=PERSONA_OWNER)
+    eventually(lambda: _persona_status(gov, persona.id) == "retired")
+
+    before = len(slack.calls_to("views.publish"))
+    assert gov.http.event(payloads.event_callback(payloads.app_home_opened(KEEPER))).status == 200
+    home = eventually(lambda: [c.args["view"] for c in slack.calls_to("views.publish")[before:]
+                               if c.args["user_id"] == KEEPER])[-1]
+    assert "Maya" not in json.dumps(home), "no buttons on a link that no longer stands"
+
+
+def _persona_status(bot: Bot, persona_id: int) -> str:
+    with Session(bot.engine) as db:
+        return str(db.get(Persona, persona_id).status)

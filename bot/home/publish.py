@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.deps import Deps
+from bot.governance import links
 from bot.governance.health import describe_active, workspace_health
 from bot.governance.owners import owner_directory
 from bot.home.views import HomeData, build_home, page_of
@@ -31,7 +32,7 @@ def gather(deps: Deps, db: Session, *, team_id: str, user_id: str, page: int = 0
     data = HomeData(user_id=user_id, now=now, page=page)
     for review in queries.owner_reviews_due(db, team_id=team_id, owner_id=user_id, now=now):
         info = describe_active(deps, db, review.subject_type, team_id, review.subject_id)
-        if info is not None:
+        if info is not None and links.owner_of(deps, db, review, info) is not None:  # a link retired meanwhile
             data.reviews.append((review, info))
     for i in page_of(len(data.reviews), page)[2]:  # what changed since the last review, as the DM says it
         review, info = data.reviews[i]
