@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import delete, exists, or_, update
+from sqlalchemy import Select, bindparam, delete, exists, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
@@ -153,32 +153,46 @@ def split_group(db: Session, *, team_id: str, session_id: int, head_id: int) -> 
     return int(result.rowcount or 0)
 
 
-def list_voted_notes(
-    db: Session, *, team_id: str, session_id: int, include_hidden: bool = False, author_id: str | None = None,
-) -> list[VotedNote]:
-    """Notes with their vote totals, most-voted first (ties: oldest first). Grouped notes are
-    folded into their group (texts, authors and votes); a person's own list shows each of theirs."""
+def _voted_query(*, include_hidden: bool, by_author: bool) -> Select:
     votes = func.coalesce(func.sum(Vote.count), 0)
     query = (
         select(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, votes, Note.basis,
                Note.heard_from, Note.merged_into_id)
         .outerjoin(Vote, Vote.note_id == Note.id)
-        .where(Note.team_id == team_id, Note.session_id == session_id)
+        .where(Note.team_id == bindparam("team_id"), Note.session_id == bindparam("session_id"))
         .group_by(Note.id, Note.quadrant, Note.text, Note.author_id, Note.visibility, Note.created_at,
                   Note.basis, Note.heard_from, Note.merged_into_id)
         .order_by(Note.created_at, Note.id)
     )
     if not include_hidden:
         query = query.where(Note.visibility == NoteVisibility.VISIBLE)
+    if by_author:
+        query = query.where(Note.author_id == bindparam("author_id"))
+    return query
+
+
+# Built once: every board refresh and ballot reads notes, and building the statement cost more
+# than running it (SQLAlchemy caches the compiled form, not the Python objects).
+_VOTED = {(hidden, author): _voted_query(include_hidden=hidden, by_author=author)
+          for hidden in (False, True) for author in (False, True)}
+
+
+def list_voted_notes(
+    db: Session, *, team_id: str, session_id: int, include_hidden: bool = False, author_id: str | None = None,
+) -> list[VotedNote]:
+    """Notes with their vote totals, most-voted first (ties: oldest first). Grouped notes are
+    folded into their group (texts, authors and votes); a person's own list shows each of theirs."""
+    params = {"team_id": team_id, "session_id": session_id}
     if author_id is not None:
-        query = query.where(Note.author_id == author_id)
-    rows = [VotedNote(*row) for row in db.exec(query).all()]
-    notes = [replace(n, authors=(n.author_id,)) for n in rows] if author_id is not None else _fold_groups(rows)
+        params["author_id"] = author_id
+    query = _VOTED[(include_hidden, author_id is not None)]
+    rows = [VotedNote(*row, authors=(row[3],)) for row in db.exec(query, params=params).all()]
+    notes = rows if author_id is not None else _fold_groups(rows)
     return sorted(notes, key=lambda n: -n.votes)  # stable: oldest first among equals
 
 
 def _fold_groups(rows: list[VotedNote]) -> list[VotedNote]:
-    heads = {n.id: replace(n, authors=(n.author_id,)) for n in rows if n.merged_into_id is None}
+    heads = {n.id: n for n in rows if n.merged_into_id is None}
     for member in rows:
         head = heads.get(member.merged_into_id) if member.merged_into_id is not None else None
         if head is not None:
