@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.governance import ids
 from bot.journeys import ids as journey_ids
 from bot.personas import ids as persona_ids
+from storage.journey_models import JourneyLayer
 from storage.models import Persona
 from tests.governance_kit import dms, posts_in, review_block, review_rows, text_of
 from tests.harness import Bot, FakeClock, eventually
@@ -217,3 +218,37 @@ def test_a_retired_persona_takes_its_link_check_off_the_keepers_home(
 def _persona_status(bot: Bot, persona_id: int) -> str:
     with Session(bot.engine) as db:
         return str(db.get(Persona, persona_id).status)
+
+
+def test_a_link_whose_keeper_left_is_handed_over_from_its_escalation(
+        gov: Bot, slack: FakeSlack, clock: FakeClock) -> None:
+    """The keeper left Slack: the sweep cannot DM them, the escalation asks who takes it over, and
+    "Hand the link to…" gives the link (not only this review) to the heir, who gets the check."""
+    _, persona, journey_id = _setup(gov, slack, clock)
+    slack.users[KEEPER] = {"deleted": True}
+    _admin_edits(gov, persona, 1, context="Shops on the train")
+    gov.tick()
+    assert not [m for m in _dms(slack, KEEPER) if "check its layer" in text_of(m)]
+    clock.advance(days=7, hours=1)
+    gov.tick()
+    escalation = next(m for m in posts_in(slack, GOV) if "check its layer" in text_of(m))
+    block = review_block(escalation)
+    assert ids.LINK_REASSIGN in {e["action_id"] for e in block["elements"]}
+
+    for picked in (KEEPER, HEIR, HEIR):  # the same keeper again is refused; a second pick finds it handed over
+        assert gov.http.interactive(payloads.block_actions(
+            ids.LINK_REASSIGN, block_id=block["block_id"], user=ADMIN, channel=GOV, message_ts="1.0",
+            action_type="users_select", action_fields={"selected_user": picked},
+            response_url=slack.response_url())).status == 200
+        gov.settle()
+    [review] = _links(gov, journey_id)
+    assert (review.owner_id, review.state) == (HEIR, "pending")
+    assert [layer.owner_id for layer in _layers(gov, journey_id)] == [HEIR]
+    gov.tick()
+    handed = [m for m in _dms(slack, HEIR) if "check its layer" in text_of(m)]
+    assert len(handed) == 1 and "You keep this link" in text_of(handed[0])
+
+
+def _layers(bot: Bot, journey_id: int) -> list[Any]:
+    with Session(bot.engine) as db:
+        return list(db.exec(select(JourneyLayer).where(JourneyLayer.journey_id == journey_id)))

@@ -166,7 +166,7 @@ def handle_snooze(ack: Ack, ctx: RequestContext) -> None:
 def handle_reassign(ack: Ack, ctx: RequestContext) -> None:
     clicked = load(ctx)
     new_owner = str(ctx.action.get("selected_user") or "")
-    if clicked is None or not _may_own(ctx, clicked, new_owner):
+    if clicked is None or not may_own(ctx, new_owner, current=clicked.info.owner_id):
         answer(ack, ctx, None, None)
         return
     review = clicked.review
@@ -184,9 +184,10 @@ def handle_reassign(ack: Ack, ctx: RequestContext) -> None:
            also_home=(new_owner,), dm=previous)  # the old DM shows where it went
 
 
-def _may_own(ctx: RequestContext, clicked: Clicked, new_owner: str) -> bool:
-    """A person still in the workspace (users.info, cached: the one Slack read before the ack)."""
-    if new_owner == clicked.info.owner_id:
+def may_own(ctx: RequestContext, new_owner: str, *, current: str) -> bool:
+    """A person still in the workspace (users.info, cached: the one Slack read before the ack),
+    and not the one who owns it already."""
+    if new_owner == current:
         say(ctx, "same_owner", user=new_owner)
         return False
     reason = refusal(ctx.deps, team_id=ctx.team_id, user_id=new_owner)

@@ -12,7 +12,8 @@ RETIRE = "governance_retire"
 ALL_ACTIONS = (STILL_ACCURATE, UPDATE_NOW, SNOOZE, REASSIGN, RETIRE)
 LINK_CHECKED = "governance_link_checked"  # a persona-journey link's review: "Still true"
 LINK_OPEN = "governance_link_open"  # ... "Open the layer"
-LINK_ACTIONS = (LINK_CHECKED, LINK_OPEN, SNOOZE)
+LINK_REASSIGN = "governance_link_reassign"  # ... "Hand the link to…" (its keeper left, or should not keep it)
+LINK_ACTIONS = (LINK_CHECKED, LINK_OPEN, SNOOZE, LINK_REASSIGN)
 
 LEARNED_MODAL = "governance_learned"  # "Still our best guess": what did we learn?
 LEARNED_BLOCK = "learned"

@@ -1,4 +1,5 @@
-"""The answers to a persona-journey link's review (`links`): "Still true" and "Open the layer".
+"""The answers to a persona-journey link's review (`links`): "Still true", "Open the layer" and
+"Hand the link to…".
 
 Like the other review answers (`actions`): read and settle through `ctx.db`, ack (which commits),
 then update every place showing the review. Snoozing a link review is `actions.handle_snooze`.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from slack_bolt import Ack
 
 from bot.governance import links, views
-from bot.governance.actions import answer, load, settle
+from bot.governance.actions import answer, load, may_own, settle
 from bot.request_context import RequestContext
 from storage.states import ReviewState
 
@@ -40,3 +41,28 @@ def handle_link_open(ack: Ack, ctx: RequestContext) -> None:
     else:
         ctx.later(clicked.subject.open_editor, ctx.client, trigger_id=ctx.trigger_id, team_id=ctx.team_id,
                   subject_id=review.subject_id, user_id=ctx.user_id)
+
+
+def handle_link_reassign(ack: Ack, ctx: RequestContext) -> None:
+    """"Hand the link to…": the new keeper takes the link and this review (its keeper left, or
+    should not keep it). The subject hands the link over (`reassign_link`), which moves the
+    link's other open reviews too."""
+    clicked = load(ctx, link=True)
+    new_owner = str(ctx.action.get("selected_user") or "")
+    keeper = links.current(ctx.deps, ctx.db, clicked.review) if clicked is not None else None
+    hand_over = getattr(clicked.subject, "reassign_link", None) if clicked is not None else None
+    if clicked is None or keeper is None or not callable(hand_over) \
+            or not may_own(ctx, new_owner, current=keeper.owner_id):
+        answer(ack, ctx, None, None)
+        return
+    review = clicked.review
+    previous = (review.channel_id, review.message_ts)
+    if not settle(ctx, clicked, ReviewState.PENDING, owner_id=new_owner, snoozed_until=None, channel_id=None,
+                  message_ts=None):
+        answer(ack, ctx, None, None)
+        return
+    hand_over(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, link_id=links.link_id_of(review),
+              new_owner_id=new_owner, by_user_id=ctx.user_id, now=ctx.now())
+    outcome = views.build_outcome(ctx.deps.prompts, "link_reassigned", by=ctx.user_id, to=new_owner,
+                                  persona=keeper.persona, journey=keeper.journey)
+    answer(ack, ctx, clicked, outcome, also_home=(new_owner, keeper.owner_id), dm=previous)

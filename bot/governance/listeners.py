@@ -25,6 +25,7 @@ ACTIONS = {
     ids.RETIRE: actions.handle_retire,
     ids.LINK_CHECKED: link_actions.handle_link_checked,
     ids.LINK_OPEN: link_actions.handle_link_open,
+    ids.LINK_REASSIGN: link_actions.handle_link_reassign,
 }
 
 VIEWS = {

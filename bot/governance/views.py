@@ -98,12 +98,15 @@ def _snooze(prompts: Prompts, value: str) -> StaticSelectElement:
 
 
 def build_link_actions(prompts: Prompts, review: Review) -> Block:
-    """"Still true" closes the link review; "Open the layer" shows it to fill; or snooze."""
+    """"Still true" closes the link review; "Open the layer" shows it to fill; snooze; or hand the
+    link to someone else (its keeper left, or should not keep it)."""
     value = str(review.id)
     return blocks.actions(
         blocks.button(prompts.part(NUDGE, "link_checked"), ids.LINK_CHECKED, value=value, style="primary"),
         blocks.button(prompts.part(NUDGE, "link_open"), ids.LINK_OPEN, value=value),
         _snooze(prompts, value),
+        UserSelectElement(action_id=ids.LINK_REASSIGN,
+                          placeholder=PlainTextObject(text=blocks.clip(prompts.part(NUDGE, "link_reassign"), 150))),
         block_id=f"{ids.REVIEW_BLOCK_PREFIX}{value}",
     )
 
@@ -193,5 +196,6 @@ def build_closed_message(prompts: Prompts) -> dict:
 
 
 def build_outcome(prompts: Prompts, kind: str, **context: object) -> str:
-    """One outcome line (`reviewed`, `snoozed`, `reassigned`, `retired`, `editing`, `updated`)."""
+    """One outcome line (`reviewed`, `snoozed`, `reassigned`, `retired`, `editing`, `updated`,
+    `link_checked`, `link_reassigned`)."""
     return prompts.part(NUDGE, f"outcome_{kind}", **context)

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from bot.blocks import clip
 from bot.deps import Deps
 from bot.journeys import confidence, modals
-from bot.review_subjects import SubjectChange, SubjectInfo, SubjectLink, announce_change
+from bot.review_subjects import LINK_REASSIGNED, SubjectChange, SubjectInfo, SubjectLink, announce_change
 from storage import journey_layers as layers
 from storage import journey_links, reviews
 from storage import journeys as store
@@ -81,6 +81,20 @@ class JourneySubject:
     def reassign(self, db: Session, *, team_id: str, subject_id: int, new_owner_id: str, by_user_id: str,
                  now: datetime) -> None:
         self._change(db, team_id, subject_id, by_user_id, now, "reassigned", owner_id=new_owner_id)
+
+    def reassign_link(self, db: Session, *, team_id: str, subject_id: int, link_id: int, new_owner_id: str,
+                      by_user_id: str, now: datetime) -> bool:
+        """A link review's "Hand the link to…": the layer's link gets a new keeper (in the journey's
+        history); governance hears it as `link_reassigned`, so the link's open reviews follow."""
+        journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)
+        layer = layers.get_layer(db, team_id=team_id, layer_id=link_id)
+        if journey is None or layer is None or layer.journey_id != journey.id:
+            return False
+        if not layers.set_link_owner(db, journey=journey, layer=layer, owner_id=new_owner_id, by=by_user_id, now=now):
+            return False
+        announce_change(db, self.deps.on_change,
+                        SubjectChange(team_id, KIND, subject_id, LINK_REASSIGNED, by_user_id, now, "layer"))
+        return True
 
     def retire(self, db: Session, *, team_id: str, subject_id: int, by_user_id: str, now: datetime) -> None:
         self._change(db, team_id, subject_id, by_user_id, now, "retired", status=JourneyStatus.RETIRED)
