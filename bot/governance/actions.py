@@ -170,9 +170,8 @@ def handle_reassign(ack: Ack, ctx: RequestContext) -> None:
         answer(ack, ctx, None, None)
         return
     review = clicked.review
-    previous = (review.channel_id, review.message_ts)
-    if not settle(ctx, clicked, ReviewState.PENDING, owner_id=new_owner, snoozed_until=None, channel_id=None,
-                  message_ts=None):
+    previous = hand_review(ctx, clicked, new_owner)
+    if previous is None:
         answer(ack, ctx, None, None)
         return
     clicked.subject.reassign(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, new_owner_id=new_owner,
@@ -182,6 +181,17 @@ def handle_reassign(ack: Ack, ctx: RequestContext) -> None:
                                     except_prefix=links.PREFIX)  # a link's reviews stay with its owner
     answer(ack, ctx, clicked, views.build_outcome(ctx.deps.prompts, "reassigned", by=ctx.user_id, to=new_owner),
            also_home=(new_owner,), dm=previous)  # the old DM shows where it went
+
+
+def hand_review(ctx: RequestContext, clicked: Clicked, new_owner: str) -> tuple[str | None, str | None] | None:
+    """The review passes to `new_owner`, pending, with no DM yet (the next sweep sends theirs).
+    Returns where the old DM was (to show where it went), or None when it was handled meanwhile."""
+    review = clicked.review
+    previous = (review.channel_id, review.message_ts)
+    if not settle(ctx, clicked, ReviewState.PENDING, owner_id=new_owner, snoozed_until=None, channel_id=None,
+                  message_ts=None):
+        return None
+    return previous
 
 
 def may_own(ctx: RequestContext, new_owner: str, *, current: str) -> bool:

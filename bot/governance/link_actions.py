@@ -10,7 +10,7 @@ from __future__ import annotations
 from slack_bolt import Ack
 
 from bot.governance import links, views
-from bot.governance.actions import answer, load, may_own, settle
+from bot.governance.actions import answer, hand_review, load, may_own, settle
 from bot.request_context import RequestContext
 from storage.states import ReviewState
 
@@ -56,9 +56,8 @@ def handle_link_reassign(ack: Ack, ctx: RequestContext) -> None:
         answer(ack, ctx, None, None)
         return
     review = clicked.review
-    previous = (review.channel_id, review.message_ts)
-    if not settle(ctx, clicked, ReviewState.PENDING, owner_id=new_owner, snoozed_until=None, channel_id=None,
-                  message_ts=None):
+    previous = hand_review(ctx, clicked, new_owner)
+    if previous is None:
         answer(ack, ctx, None, None)
         return
     hand_over(ctx.db, team_id=ctx.team_id, subject_id=review.subject_id, link_id=links.link_id_of(review),
