@@ -106,7 +106,7 @@ def handle_differ(ack: Ack, ctx: RequestContext) -> None:
     journey = lookup.by_value(ctx)
     prompts = ctx.deps.prompts
     if journey is None:
-        view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone"))
+        view = modals.build_gone(prompts)
     else:
         found = layers.load_map(ctx.db, journey=journey)
         view = blocks.modal(callback_id=ids.INFO_MODAL, title=prompts.part(views.CARD, "differ_title"),

@@ -35,7 +35,7 @@ def _t(prompts: Prompts, macro: str, **kw: object) -> str:
 def handle_add(ack: Ack, ctx: RequestContext) -> None:
     journey, prompts = lookup.by_value(ctx), ctx.deps.prompts
     if journey is None:
-        view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone"))
+        view = modals.build_gone(prompts)
     else:
         about = [(WHOLE, _t(prompts, "whole", name=journey.name))]
         about += [(str(x.id), x.name) for x in layers.load_map(ctx.db, journey=journey).layers]
@@ -55,7 +55,7 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     prompts, form = ctx.deps.prompts, ModalValues(ctx.view)
     journey = lookup.by_value(ctx, ctx.private_metadata)
     if journey is None:
-        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     about = form.selected(ids.ABOUT_BLOCK) or WHOLE
     chosen = form.selected(ids.STANCE_BLOCK)

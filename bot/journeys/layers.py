@@ -31,7 +31,7 @@ def handle_fill(ack: Ack, ctx: RequestContext) -> None:
     journey = lookup.by_value(ctx)
     prompts = ctx.deps.prompts
     if journey is None:
-        view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone"))
+        view = modals.build_gone(prompts)
     else:
         view = modals.build_pick(prompts, journey_map=layers.load_map(ctx.db, journey=journey),
                                  personas=layers.active_personas(ctx.db, team_id=ctx.team_id))
@@ -43,7 +43,7 @@ def handle_pick(ack: Ack, ctx: RequestContext) -> None:
     prompts, form = ctx.deps.prompts, ModalValues(ctx.view)
     journey = lookup.by_value(ctx, ctx.private_metadata)
     if journey is None:
-        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     chosen, segment = form.selected(ids.LAYER_BLOCK) or "", " ".join(form.text(ids.SEGMENT_BLOCK).split())
     stage_id = int(form.selected(ids.STAGE_BLOCK) or 0)
@@ -68,7 +68,7 @@ def handle_pick(ack: Ack, ctx: RequestContext) -> None:
         if new:
             changes.changed(ctx, journey, detail="layer")
     if layer is None or layer.journey_id != journey.id:
-        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     if form.selected(ids.HOW_BLOCK) == modals.IN_DM:
         filling.begin(ctx, journey=journey, layer_id=layer.id, layer_name=name, from_stage_id=stage.id)
@@ -159,8 +159,7 @@ def handle_link_persona_submission(ack: Ack, ctx: RequestContext) -> None:
     journey = lookup.by_value(ctx, chosen)
     persona = ctx.db.get(Persona, number) if (number := row_id(persona_id)) else None
     if journey is None or persona is None or persona.team_id != ctx.team_id:
-        ack(response_action="update", view=modals.build_info(ctx.deps.prompts, ctx.deps.prompts.part(
-            modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(ctx.deps.prompts))
         return
     new = link_persona(ctx, journey_id=journey.id, persona_id=persona.id, owner_id=owner)
     ack()

@@ -173,3 +173,8 @@ def build_link_persona(prompts: Prompts, *, persona_id: int, journeys: list[tupl
 def build_info(prompts: Prompts, text: str, *, title: str = "") -> dict:
     return blocks.modal(callback_id=ids.INFO_MODAL, title=title or _t(prompts, "info_title"),
                         blocks=[blocks.section(text)], close=_t(prompts, "close"))
+
+
+def build_gone(prompts: Prompts) -> dict:
+    """The journey a button or form names was deleted or retired meanwhile."""
+    return build_info(prompts, _t(prompts, "gone"))

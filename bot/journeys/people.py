@@ -65,7 +65,7 @@ def handle_to_persona_submission(ack: Ack, ctx: RequestContext) -> None:
     chosen = ModalValues(ctx.view).selected(ids.LAYER_BLOCK) or ""
     layer = layers.get_layer(ctx.db, team_id=ctx.team_id, layer_id=int(chosen)) if chosen.isdigit() else None
     if journey is None or layer is None or layer.journey_id != journey.id or layer.persona_id is not None:
-        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     journey_map = layers.load_map(ctx.db, journey=journey)
     values = {"name": layer.segment[:80], "role": layer.segment[:150], "kind": "proto", "confidence": "low",
@@ -114,7 +114,7 @@ def handle_empathy_pick(ack: Ack, ctx: RequestContext) -> None:
     stage = next((s for s in journey_map.stages if str(s.id) == form.selected(ids.STAGE_BLOCK)), None) \
         if journey_map else None
     if journey is None or layer is None or stage is None:
-        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     cell = journey_map.cell(layer.id, stage.id)
     draft = EmpathySession(  # not stored: the start form's "fill from" seam, as Run it again uses it

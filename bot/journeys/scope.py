@@ -62,7 +62,7 @@ def handle_edit(ack: Ack, ctx: RequestContext) -> None:
     """The card's "Edit details" button: name, goal, state and scope in one form."""
     journey = lookup.by_value(ctx)
     prompts = ctx.deps.prompts
-    view = modals.build_info(prompts, _t(prompts, "gone")) if journey is None else build_details(prompts, journey)
+    view = modals.build_gone(prompts) if journey is None else build_details(prompts, journey)
     ack()
     ctx.later(lookup.open_modal, ctx, view)
 
@@ -71,7 +71,7 @@ def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     prompts, form = ctx.deps.prompts, ModalValues(ctx.view)
     journey = lookup.by_value(ctx, ctx.private_metadata)
     if journey is None:
-        ack(response_action="update", view=modals.build_info(prompts, _t(prompts, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     values, errors = read(prompts, ctx.view)
     values["name"], values["goal"] = " ".join(form.text(ids.NAME_BLOCK).split()), form.text(ids.GOAL_BLOCK)

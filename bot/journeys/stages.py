@@ -18,7 +18,7 @@ from storage.journey_models import Journey
 def handle_edit(ack: Ack, ctx: RequestContext) -> None:
     journey = lookup.by_value(ctx)
     prompts = ctx.deps.prompts
-    view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone")) if journey is None else \
+    view = modals.build_gone(prompts) if journey is None else \
         modals.build_stages(prompts, journey=journey, stages=store.list_stages(ctx.db, team_id=ctx.team_id,
                                                                                journey_id=journey.id))
     ack()
@@ -41,8 +41,7 @@ def read_plan(view: dict, stage_ids: list[int]) -> list[tuple[str, int | None]]:
 def handle_submission(ack: Ack, ctx: RequestContext) -> None:
     journey = lookup.by_value(ctx, ctx.private_metadata)
     if journey is None:
-        ack(response_action="update", view=modals.build_info(ctx.deps.prompts,
-                                                             ctx.deps.prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(ctx.deps.prompts))
         return
     stages = store.list_stages(ctx.db, team_id=ctx.team_id, journey_id=journey.id)
     plan = read_plan(ctx.view, [s.id for s in stages])

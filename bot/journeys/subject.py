@@ -73,7 +73,7 @@ class JourneySubject:
         with unit_of_work(self.deps.engine) as db:
             journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)
             prompts = self.deps.prompts
-            view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone")) if journey is None else \
+            view = modals.build_gone(prompts) if journey is None else \
                 modals.build_stages(prompts, journey=journey,
                                     stages=store.list_stages(db, team_id=team_id, journey_id=subject_id))
         client.views_open(trigger_id=trigger_id, view=view)
@@ -118,7 +118,7 @@ class JourneySubject:
         with unit_of_work(self.deps.engine) as db:
             journey = store.get_journey(db, team_id=team_id, journey_id=subject_id)
             prompts = self.deps.prompts
-            view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone")) if journey is None else \
+            view = modals.build_gone(prompts) if journey is None else \
                 modals.build_pick(prompts, journey_map=layers.load_map(db, journey=journey),
                                   personas=layers.active_personas(db, team_id=team_id), layer_id=link_id)
         client.views_open(trigger_id=trigger_id, view=view)

@@ -66,7 +66,7 @@ def handle_vote_submission(ack: Ack, ctx: RequestContext) -> None:
     prompts = ctx.deps.prompts
     journey = lookup.by_value(ctx, ctx.private_metadata)
     if journey is None:
-        ack(response_action="update", view=modals.build_info(prompts, prompts.part(modals.MODALS, "gone")))
+        ack(response_action="update", view=modals.build_gone(prompts))
         return
     picked = ModalValues(ctx.view).checked(ids.VOTE_BLOCK)
     if len(picked) > VOTES_PER_PERSON:
@@ -84,10 +84,7 @@ def _top_opportunities(ranked: list[votes.Item]) -> list[votes.Item]:
 def handle_results(ack: Ack, ctx: RequestContext) -> None:
     """The card's "Vote results": the ranking, and an owner for each most-voted opportunity."""
     journey, prompts = lookup.by_value(ctx), ctx.deps.prompts
-    if journey is None:
-        view = modals.build_info(prompts, prompts.part(modals.MODALS, "gone"))
-    else:
-        view = build_results(prompts, ctx, journey)
+    view = modals.build_gone(prompts) if journey is None else build_results(prompts, ctx, journey)
     ack()
     ctx.later(lookup.open_modal, ctx, view)
 
