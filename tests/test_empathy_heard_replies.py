@@ -50,8 +50,7 @@ def test_a_reply_marks_each_line_heard_or_guess_and_the_summary_reads_the_marks(
     w.to_phase("vote")
     w.vote("U0CAROL", {emails: 3, bus: 1})
     w.to_phase("wrapup")
-    [summary] = eventually(lambda: [c.args for c in slack.calls_to("chat.postMessage")
-                                    if "Summary of" in c.args["text"]])
+    summary = w.summary()
     text = texts_of(summary["blocks"])
     check = text[text.index("Check these first"):]
     assert check.index("they never read emails") < check.index("They shop on the bus")

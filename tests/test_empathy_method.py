@@ -57,8 +57,7 @@ def test_the_facilitator_groups_duplicates_credit_stays_and_votes_pool(bot: Bot,
     w.vote("U0BEN", {slow: 3, fees: 1})
     w.vote("U0ANA", {slow: 1, fees: 2})
     w.to_phase("wrapup")
-    [summary] = eventually(lambda: [c.args for c in slack.calls_to("chat.postMessage")
-                                    if "Summary of" in c.args["text"]])
+    summary = w.summary()
     text = texts_of(summary["blocks"])
     assert "Checkout is too slow  `4 votes`" in text and "Paying takes forever" not in text
 
@@ -103,8 +102,7 @@ def test_heard_and_guessed_notes_guesses_to_check_first_and_heard_ones_become_ev
     w.vote("U0ANA", {emails: 3, bus: 1, slow: 1})
     w.to_phase("wrapup")
 
-    [summary] = eventually(lambda: [c.args for c in slack.calls_to("chat.postMessage")
-                                    if "Summary of" in c.args["text"]])
+    summary = w.summary()
     text = texts_of(summary["blocks"])
     check = text[text.index("Check these first"):]
     assert check.index("They never read emails") < check.index("They shop on the bus")
@@ -162,8 +160,7 @@ def test_a_live_board_shows_notes_as_they_come_and_shares_nothing_twice(bot: Bot
     assert "`2 votes`" in w.board_text(), "live: running totals, as before"
     assert not any("Here is" in t for t in w.thread_blocks()), "nothing to reveal: it was all on the board"
     w.to_phase("wrapup")
-    [summary] = eventually(lambda: [c.args for c in slack.calls_to("chat.postMessage")
-                                    if "Summary of" in c.args["text"]])
+    summary = w.summary()
     assert "Success looks like:* The gift arrives on time" in texts_of(summary["blocks"])
 
 

@@ -113,6 +113,12 @@ class Workshop:
         return [c.args.get("text", "") for c in self.slack.calls_to("chat.postMessage")
                 if c.args.get("thread_ts") == self.board_ts and c.args.get("channel") == self.channel]
 
+    def summary(self) -> dict[str, Any]:
+        """The wrap-up's summary message, once it is posted (there is exactly one)."""
+        [posted] = eventually(lambda: [c.args for c in self.slack.calls_to("chat.postMessage")
+                                       if "Summary of" in c.args["text"]])
+        return posted
+
     def ephemerals(self, user: str) -> list[str]:
         return [c.args.get("text", "") for c in self.slack.calls_to("chat.postEphemeral")
                 if c.args.get("user") == user]
