@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -131,16 +132,22 @@ def insert_new(db: Session, model: type[SQLModel], rows: list[dict[str, Any]], *
     """
     if not rows:
         return [] if returning else 0
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    statement = _insert_new_statement(db.get_bind().dialect.name, model, returning)
     # The rows go as parameters, not in the statement: its compiled form is cached (a statement
     # with the values inside is compiled anew each time, a millisecond of CPU), and several rows
     # still go in one INSERT (SQLAlchemy's "insertmanyvalues").
     params = rows[0] if len(rows) == 1 else rows
     if returning:
-        return [tuple(row) for row in db.execute(statement.returning(*returning), params)]
-    key = list(model.__table__.primary_key.columns)  # type: ignore[attr-defined]
-    return len(db.execute(statement.returning(*key), params).all())  # rowcount is -1 for some drivers
+        return [tuple(row) for row in db.execute(statement, params)]
+    return len(db.execute(statement, params).all())  # rowcount is -1 for some drivers
+
+
+@cache
+def _insert_new_statement(dialect_name: str, model: type[SQLModel], returning: tuple[Any, ...]) -> Any:
+    """Built once per table (building it cost more than running it)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(model).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    return statement.returning(*(returning or model.__table__.primary_key.columns))  # type: ignore[attr-defined]
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -3,7 +3,10 @@ submission sets the same state again instead of adding votes."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from functools import cache
+from typing import Any
+
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
@@ -47,10 +50,7 @@ def set_ballot(
     One read (the session's notes with the user's votes on them), then only what changed is
     written: a first ballot is one INSERT. Raises BallotError (and writes nothing) when a rule
     is broken."""
-    rows = db.execute(
-        select(Note.id, Note.visibility, Vote.count)
-        .outerjoin(Vote, (Vote.note_id == Note.id) & (Vote.user_id == user_id))
-        .where(Note.team_id == team_id, Note.session_id == session_id)).all()
+    rows = db.execute(_NOTES_WITH_MY_VOTES, {"team_id": team_id, "session_id": session_id, "user_id": user_id}).all()
     if set(votes) - {note_id for note_id, visibility, _ in rows if visibility == NoteVisibility.VISIBLE}:
         raise BallotError("unknown_note")
     mine = {note_id: count for note_id, _, count in rows if count}
@@ -62,8 +62,19 @@ def set_ballot(
     changed = [{"team_id": team_id, "session_id": session_id, "note_id": note_id, "user_id": user_id, "count": count}
                for note_id, count in votes.items() if count and mine.get(note_id) != count]
     if changed:
-        dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-        upsert = dialect.insert(Vote)  # type: ignore[attr-defined]
-        db.execute(upsert.on_conflict_do_update(index_elements=["note_id", "user_id"],
-                                                set_={"count": upsert.excluded.count}), changed)
+        db.execute(_set_counts(db.get_bind().dialect.name), changed)
     return kept + sum(votes.values())
+
+
+# Built once (every ballot runs them; building cost more than running: SQLAlchemy caches the
+# compiled form, not the statement objects).
+_NOTES_WITH_MY_VOTES = (
+    select(Note.id, Note.visibility, Vote.count)
+    .outerjoin(Vote, (Vote.note_id == Note.id) & (Vote.user_id == bindparam("user_id")))
+    .where(Note.team_id == bindparam("team_id"), Note.session_id == bindparam("session_id")))
+
+
+@cache
+def _set_counts(dialect_name: str) -> Any:
+    upsert = (postgresql if dialect_name == "postgresql" else sqlite).insert(Vote)  # type: ignore[attr-defined]
+    return upsert.on_conflict_do_update(index_elements=["note_id", "user_id"], set_={"count": upsert.excluded.count})

@@ -126,9 +126,17 @@ class StrEnumColumn(TypeDecorator[StrEnum]):
     def __init__(self, enum_type: type[StrEnum], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enum_type = enum_type
+        self._members = {member.value: member for member in enum_type}  # a dict lookup, not Enum's __call__
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else self.enum_type(value).value
+        if value is None:
+            return None
+        return value.value if isinstance(value, self.enum_type) else self.enum_type(value).value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
-        return None if value is None else self.enum_type(value)
+        """Every row read converts its states (151 per ballot opened), so members are looked up
+        in a dict; a value no member has still raises, as `enum_type(value)` would."""
+        if value is None:
+            return None
+        member = self._members.get(value)
+        return member if member is not None else self.enum_type(value)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from storage.models import EmpathySession
@@ -99,7 +100,18 @@ def agenda_rows(canvas: str, minutes: int) -> list[dict[str, Any]]:
 
 def stored_agenda(rows: list[dict[str, Any]] | None, canvas: str, minutes: int) -> list[Phase]:
     """The session's own plan (a row made before plans were stored has today's)."""
-    return [Phase.from_row(row) for row in rows] if rows else build_agenda(canvas, minutes)
+    if not rows:
+        return build_agenda(canvas, minutes)
+    key = tuple((row["key"], row["kind"], row["seconds"], tuple(row.get("areas") or ())) for row in rows)
+    return list(_phases(key))
+
+
+@lru_cache(maxsize=256)
+def _phases(rows: tuple[tuple[Any, Any, Any, tuple[str, ...]], ...]) -> tuple[Phase, ...]:
+    """A board names each area through the plan a dozen times per render, and every click reads
+    the phase: the few plans in use are made into phases once."""
+    return tuple(Phase.from_row({"key": key, "kind": kind, "seconds": seconds, "areas": areas})
+                 for key, kind, seconds, areas in rows)
 
 
 def of_session(session: EmpathySession) -> list[Phase]:

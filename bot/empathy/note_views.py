@@ -7,6 +7,7 @@ facilitator included) sees them. The list is paged so a modal never exceeds 100 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from slack_sdk.models.blocks import (
     InputBlock,
@@ -40,13 +41,22 @@ def _t(prompts: Prompts, macro: str, **kw: object) -> str:
 
 
 def build_add_note_modal(prompts: Prompts, *, session: EmpathySession, quadrant: str) -> dict:
-    options = [Option(value=key, text=area_name(prompts, session, key)) for key in areas_of(session)]
+    """Everyone in a session opens the same modal (only the preselected area differs), so it is
+    built and validated once per session, phase and area (`_add_note_modal`). Never mutate it."""
+    areas = tuple((key, area_name(prompts, session, key)) for key in areas_of(session))
+    return _add_note_modal(prompts, session.id, session.subject, session.anonymous, areas, quadrant)
+
+
+@lru_cache(maxsize=256)
+def _add_note_modal(prompts: Prompts, session_id: int, subject: str, anonymous: bool,
+                    areas: tuple[tuple[str, str], ...], quadrant: str) -> dict:
+    options = [Option(value=key, text=name) for key, name in areas]
     initial = next((o for o in options if o.value == quadrant), options[0])
     return blocks.modal(
         callback_id=ids.NOTE_MODAL, title=_t(prompts, "add_title"), submit=_t(prompts, "add_submit"),
-        private_metadata=str(session.id),
+        private_metadata=str(session_id),
         blocks=[
-            blocks.section(_t(prompts, "add_intro", subject=session.subject, anonymous=session.anonymous)),
+            blocks.section(_t(prompts, "add_intro", subject=subject, anonymous=anonymous)),
             InputBlock(block_id=ids.QUADRANT_BLOCK, label=PlainTextObject(text=_t(prompts, "section_label")),
                        element=StaticSelectElement(action_id="value", options=options,
                                                    initial_option=initial)),
