@@ -10,6 +10,7 @@ same, and forgotten when the app is uninstalled or Slack says the token is gone.
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -25,9 +26,20 @@ def make_web_client(settings: Settings, *, token: str | None = None) -> WebClien
         token=token if token is not None else settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=15,
+        logger=_web_api_logger(settings.log_level),
     )
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
     return client
+
+
+def _web_api_logger(level: str) -> logging.Logger:
+    """slack_sdk writes its debug line for every call (the request's whole JSON, a 60 kB ballot
+    view, and the answer) whenever its logger's *own* level is unset, and only then does logging
+    drop it: a sixth of the CPU of opening a ballot. Its level is the app's (Bolt's per-request
+    clients share this logger), so LOG_LEVEL=DEBUG still shows those lines."""
+    logger = logging.getLogger("slack_sdk.web.base_client")
+    logger.setLevel(level)
+    return logger
 
 
 class NotInstalled(LookupError):

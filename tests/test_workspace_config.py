@@ -3,6 +3,7 @@ explained, and rotating it keeps every installation readable."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Engine
 from bot.app import build_app
 from bot.installations import reencrypt_tokens
 from bot.settings import Settings, SettingsError
+from bot.slack_client import make_web_client
 from tests.harness import CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, Bot, FakeClock, make_settings
 from tests.real_process import cli, free_port, healthy, slack_env, start, stop
 from tests.slack_fake import FakeSlack, SlackHttpClient, payloads
@@ -33,6 +35,28 @@ def test_empty_variables_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings.slack_bot_token is None and settings.slack_signing_secret is None
     assert settings.slack_api_url == "https://slack.com/api/" and settings.log_level == "INFO"
     assert settings.missing_for("http") == ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"]
+
+
+def test_an_unknown_log_level_is_refused_in_plain_words(tmp_path: Path, slack: FakeSlack) -> None:
+    result = cli(tmp_path, "doctor", **slack_env(slack), LOG_LEVEL="verbose")
+
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "LOG_LEVEL" in result.stderr and "DEBUG, INFO, WARNING, ERROR, CRITICAL" in result.stderr
+
+
+def test_slack_sdk_builds_its_debug_lines_only_at_debug(slack: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
+    """slack_sdk formats each request's whole JSON whenever its logger's own level is unset
+    (a 60 kB ballot view per modal): the Web API client's logger has the app's level."""
+    quiet = make_web_client(make_settings(slack, log_level="info"))
+    quiet.auth_test()
+    assert quiet.logger.level == logging.INFO
+    assert not [r for r in caplog.records if r.name == "slack_sdk.web.base_client"]
+
+    caplog.set_level(logging.DEBUG)
+    loud = make_web_client(make_settings(slack, log_level="debug"))
+    loud.auth_test()
+    assert any("Sending a request" in r.getMessage() for r in caplog.records
+               if r.name == "slack_sdk.web.base_client")
 
 
 def test_an_empty_client_id_keeps_the_one_token_bot_working(
