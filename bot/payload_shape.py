@@ -117,6 +117,8 @@ def problem(body: Any) -> str | None:
     if not isinstance(body, dict) or not body:
         return "not a JSON object"
     kind = body.get("type")
+    if not isinstance(kind, str | None):
+        return "type is not text"
     if "ssl_check" in body and kind is None:
         return None
     if "command" in body:
@@ -124,6 +126,7 @@ def problem(body: Any) -> str | None:
     if kind == "event_callback":
         event = body.get("event")
         event_type = event.get("type") if isinstance(event, dict) else None
+        event_type = event_type if isinstance(event_type, str) else None  # checked as any event: a string
         fail = _EVENT_CALLBACK(body)
         if fail is None:
             fail = _EVENTS.get(event_type, _ANY_EVENT)(event)
