@@ -27,12 +27,16 @@ MARKERS = {ALPHA: "ALPHA", BRAVO: "BRAVO"}
 
 @pytest.fixture
 def oauth_bot(slack: FakeSlack, any_engine: Engine, clock: FakeClock) -> Iterator[Bot]:
-    """The bot for many workspaces: no SLACK_BOT_TOKEN at all, so nothing can fall back on one."""
-    slack.accept_oauth_client(CLIENT_ID, CLIENT_SECRET)
-    bot = Bot(slack=slack, engine=any_engine, clock=clock, slack_client_id=CLIENT_ID,
-              slack_client_secret=CLIENT_SECRET, slack_bot_token=None)
+    bot = _oauth_bot(slack, any_engine, clock)
     yield bot
     bot.close()
+
+
+def _oauth_bot(slack: FakeSlack, engine: Engine, clock: FakeClock, **settings: str) -> Bot:
+    """The bot for many workspaces: no SLACK_BOT_TOKEN at all, so nothing can fall back on one."""
+    slack.accept_oauth_client(CLIENT_ID, CLIENT_SECRET)
+    return Bot(slack=slack, engine=engine, clock=clock, slack_client_id=CLIENT_ID,
+               slack_client_secret=CLIENT_SECRET, slack_bot_token=None, **settings)
 
 
 def _workshop(bot: Bot, slack: FakeSlack, team: str) -> Workshop:
@@ -131,11 +135,15 @@ def test_tokens_are_encrypted_at_rest(oauth_bot: Bot, slack: FakeSlack) -> None:
     assert oauth_bot.deps.client_for(ALPHA).token == token, "the bot reads it back"
 
 
-def test_no_token_reaches_the_log_even_at_debug(oauth_bot: Bot, slack: FakeSlack,
+def test_no_token_reaches_the_log_even_at_debug(slack: FakeSlack, any_engine: Engine, clock: FakeClock,
                                                caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    token = oauth_bot.install(ALPHA)
-    _workshop(oauth_bot, slack, ALPHA).start()
+    oauth_bot = _oauth_bot(slack, any_engine, clock, log_level="DEBUG")
+    try:
+        token = oauth_bot.install(ALPHA)
+        _workshop(oauth_bot, slack, ALPHA).start()
+    finally:
+        oauth_bot.close()
 
     assert "oauth.v2.access" in caplog.text, "slack_sdk's debug lines (the answer included) were captured"
     assert token not in caplog.text
