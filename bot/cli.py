@@ -48,9 +48,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     keep_tokens_out_of_logs()
     for chatty in ("alembic", "apscheduler"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
-    # slack_sdk formats every request (the whole view or board) into a debug line unless its own
-    # logger has a level: NOTSET means "log it" there, whatever the root level says.
-    logging.getLogger("slack_sdk.web.base_client").setLevel(logging.getLogger().level)
     from storage.db import UNAVAILABLE, safe_url, unavailable_reason
 
     try:

@@ -6,6 +6,7 @@ reads `os.environ` behind their back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")  # said in the error; Python's aliases work too
 
 
 class Settings(BaseSettings):
@@ -64,7 +65,7 @@ class Settings(BaseSettings):
     @classmethod
     def _level_name(cls, value: str) -> str:
         level = value.strip().upper()
-        if level not in LOG_LEVELS:
+        if level not in logging.getLevelNamesMapping():  # WARN, FATAL and NOTSET included
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return level
 

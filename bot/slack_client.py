@@ -35,8 +35,9 @@ def make_web_client(settings: Settings, *, token: str | None = None) -> WebClien
 def _web_api_logger(level: str) -> logging.Logger:
     """slack_sdk writes its debug line for every call (the request's whole JSON, a 60 kB ballot
     view, and the answer) whenever its logger's *own* level is unset, and only then does logging
-    drop it: a sixth of the CPU of opening a ballot. Its level is the app's (Bolt's per-request
-    clients share this logger), so LOG_LEVEL=DEBUG still shows those lines."""
+    drop it: a sixth of the CPU of opening a ballot. Its level is the app's, set where every
+    client is made (Bolt's per-request clients share this logger; it is one per process, so the
+    last app built sets it), and LOG_LEVEL=DEBUG still shows those lines."""
     logger = logging.getLogger("slack_sdk.web.base_client")
     logger.setLevel(level)
     return logger

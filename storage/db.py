@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ def insert_new(db: Session, model: type[SQLModel], rows: list[dict[str, Any]], *
     return len(db.execute(statement, params).all())  # rowcount is -1 for some drivers
 
 
-@cache
+@lru_cache(maxsize=64)
 def _insert_new_statement(dialect_name: str, model: type[SQLModel], returning: tuple[Any, ...]) -> Any:
     """Built once per table (building it cost more than running it)."""
     dialect = postgresql if dialect_name == "postgresql" else sqlite

@@ -42,6 +42,8 @@ def test_an_unknown_log_level_is_refused_in_plain_words(tmp_path: Path, slack: F
 
     assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
     assert "LOG_LEVEL" in result.stderr and "DEBUG, INFO, WARNING, ERROR, CRITICAL" in result.stderr
+    assert [make_settings(slack, log_level=name).log_level for name in ("warn", " Debug ", "fatal")] == \
+        ["WARN", "DEBUG", "FATAL"], "Python's own names keep working"
 
 
 def test_slack_sdk_builds_its_debug_lines_only_at_debug(slack: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
