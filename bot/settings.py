@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     nudge_hour: int = 10
     nudge_end_hour: int = 17
     digest_weekday: int = 0
+    one_cpu: bool = False  # `run` keeps its threads on one CPU (see README, "Performance")
 
     @field_validator("*", mode="before")
     @classmethod

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from bot.scopes import BOT_SCOPES
@@ -185,3 +187,27 @@ def test_socket_mode_run_is_back_after_a_dropped_connection_with_one_info_line(
         assert " ERROR " not in stderr and "Traceback" not in stderr, stderr
     finally:
         socket_mode.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs a system that can keep a process on one of several CPUs")
+def test_one_cpu_keeps_every_thread_of_the_running_bot_on_one_cpu(
+    tmp_path: Path, slack: FakeSlack, running: list[subprocess.Popen[str]]
+) -> None:
+    port = free_port()
+    process = start(running, tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", str(port),
+                    **slack_env(slack), ONE_CPU="true", LOG_LEVEL="INFO")
+    healthy(port)
+    answer = SlackHttpClient(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET).command(
+        payloads.slash_command("/empathy", "help"))
+    cpus = {_allowed_cpus(process.pid, thread) for thread in os.listdir(f"/proc/{process.pid}/task")}
+    code, stderr = stop(process)
+
+    assert answer.status == 200 and "/empathy start" in answer.json()["text"]
+    assert len(cpus) == 1 and len(next(iter(cpus)).split(",")) == 1 and "-" not in next(iter(cpus)), cpus
+    assert "(ONE_CPU)" in stderr and code == 0, stderr
+
+
+def _allowed_cpus(pid: int, thread: str) -> str:
+    status = Path(f"/proc/{pid}/task/{thread}/status").read_text()
+    return next(line.split(":", 1)[1].strip() for line in status.splitlines() if line.startswith("Cpus_allowed_list"))

@@ -1,7 +1,7 @@
 """Benchmark (issue #11, "500 people at once"): 20 sessions x 25 people clicking at the same moment.
 
     python -m tests.bench.bench_empathy_burst [--sessions 20] [--people 25] [--slack-ms 0 200]
-                                              [--database-url URL] [--profile FILE]
+                                              [--database-url URL] [--profile FILE] [--one-cpu]
 
 pytest ignores tests/bench. The bot runs as in production (`workshop-bot run --http`: waitress,
 the real clock, so board refreshes coalesce and pace as they would live) in its own process,
@@ -94,7 +94,7 @@ class Round:
         bot_port, bare_port = free_port(), free_port()
         env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
                "DATABASE_URL": self.args.database_url, "SLACK_API_URL": self.slack.base_url,
-               "LOG_LEVEL": "WARNING"}
+               "LOG_LEVEL": "WARNING", "ONE_CPU": "true" if self.args.one_cpu else ""}
         bot_cmd = ["-m", "bot.cli", "run", "--http", "--host", "127.0.0.1", "--port", str(bot_port)]
         if self.args.profile:
             bot_cmd = ["-m", "tests.bench.profiled_bot", f"{self.args.profile}.{self.slack_ms}ms", *bot_cmd[2:]]
@@ -233,6 +233,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="default: a SQLite file in a temporary directory")
     parser.add_argument("--sync-timeout", type=float, default=60.0, help="seconds to wait for boards to match")
     parser.add_argument("--profile", default="", help="cProfile the bot's threads into FILE.<ms>ms")
+    parser.add_argument("--one-cpu", action="store_true", help="run the bot with ONE_CPU=true (its threads on one CPU)")
     args = parser.parse_args()
     phases: list[Phase] = []
     with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp, LoadGenerator() as load:
@@ -246,7 +247,8 @@ def main() -> None:
         block_kit_errors = list(slack.block_kit_errors)
     people = args.sessions * args.people
     print(f"\n{args.sessions} sessions x {args.people} people = {people} at once, in {args.teams} workspace(s); "
-          f"{args.database_url.split(':')[0]}; {os.cpu_count()} CPUs; run took {time.monotonic() - started:.0f} s")
+          f"{args.database_url.split(':')[0]}; {os.cpu_count()} CPUs{' (the bot on one, ONE_CPU)' * args.one_cpu}; "
+          f"run took {time.monotonic() - started:.0f} s")
     print("\n".join(table(phases)))
     print("\n".join(verdicts(phases)))
     if block_kit_errors:
