@@ -109,7 +109,7 @@ def _keep_to_one_cpu() -> None:
     """ONE_CPU: every thread of the process on one of the CPUs it may use (called before the
     bot's threads start; they inherit it). The GIL runs one thread's Python at a time anyway, and
     when the OS moves it between CPUs each switch costs cache misses: in a burst of 500 ballots
-    the bot used up to 1.6x less CPU per request on one CPU (README, Performance). Off by
+    the bot used up to 1.8x less CPU per request on one CPU (README, Performance). Off by
     default: on a host shared by many processes, a fixed CPU takes load balancing away from the
     kernel."""
     if not hasattr(os, "sched_setaffinity"):
