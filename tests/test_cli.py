@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
@@ -80,13 +81,7 @@ def test_doctor_lists_each_failure_and_exits_1(tmp_path: Path, slack: FakeSlack)
 def test_http_mode_serves_slack_and_health_then_stops_cleanly_on_sigterm(
     tmp_path: Path, slack: FakeSlack, running: list[subprocess.Popen[str]]
 ) -> None:
-    port = free_port()
-    process = start(running, tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", str(port),
-                     **slack_env(slack))
-
-    healthy(port)
-    answer = SlackHttpClient(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET).command(
-        payloads.slash_command("/empathy", "help"))
+    process, answer = _http_bot_answering_help(running, tmp_path, slack)
     assert answer.status == 200 and "/empathy start" in answer.json()["text"]
 
     code, stderr = stop(process)
@@ -194,18 +189,24 @@ def test_socket_mode_run_is_back_after_a_dropped_connection_with_one_info_line(
 def test_one_cpu_keeps_every_thread_of_the_running_bot_on_one_cpu(
     tmp_path: Path, slack: FakeSlack, running: list[subprocess.Popen[str]]
 ) -> None:
-    port = free_port()
-    process = start(running, tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", str(port),
-                    **slack_env(slack), ONE_CPU="true", LOG_LEVEL="INFO")
-    healthy(port)
-    answer = SlackHttpClient(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET).command(
-        payloads.slash_command("/empathy", "help"))
+    process, answer = _http_bot_answering_help(running, tmp_path, slack, ONE_CPU="true", LOG_LEVEL="INFO")
     cpus = {_allowed_cpus(process.pid, thread) for thread in os.listdir(f"/proc/{process.pid}/task")}
     code, stderr = stop(process)
 
     assert answer.status == 200 and "/empathy start" in answer.json()["text"]
     assert len(cpus) == 1 and len(next(iter(cpus)).split(",")) == 1 and "-" not in next(iter(cpus)), cpus
     assert "(ONE_CPU)" in stderr and code == 0, stderr
+
+
+def _http_bot_answering_help(running: list[subprocess.Popen[str]], tmp_path: Path, slack: FakeSlack,
+                             **env: str) -> tuple[subprocess.Popen[str], Any]:
+    """`workshop-bot run --http` started, healthy, and asked `/empathy help` once."""
+    port = free_port()
+    process = start(running, tmp_path, "run", "--http", "--host", "127.0.0.1", "--port", str(port),
+                    **slack_env(slack), **env)
+    healthy(port)
+    return process, SlackHttpClient(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET).command(
+        payloads.slash_command("/empathy", "help"))
 
 
 def _allowed_cpus(pid: int, thread: str) -> str:
