@@ -63,11 +63,7 @@ def test_a_source_typed_in_a_reply_is_offered_as_written_when_the_author_edits(b
     w.reply("U0ANA", "heard (usability test): The export button is hidden")
     [note] = eventually(lambda: w.notes())
     mine = w.open_modal(ids.MY_NOTES, "U0ANA")
-    pushed = len(slack.calls_to("views.push"))
-    bot.http.interactive(payloads.block_actions(
-        ids.NOTE_MENU, action_type="overflow", selected_option=f"edit:{note.id}", user="U0ANA",
-        view=payloads.modal_view(ids.NOTES_MODAL, private_metadata=mine["private_metadata"], view_id=mine["id"])))
-    edit = slack.wait_for("views.push", pushed + 1)[pushed].response["view"]
+    edit = w.open_note_editor("U0ANA", note.id, mine)
     source = next(b for b in edit["blocks"] if b.get("block_id") == ids.HEARD_FROM_BLOCK)["element"]
     assert source["initial_option"]["value"] == "usability test"
     assert [o["value"] for o in source["options"]] == ["interview", "ticket", "call", "other", "usability test"]

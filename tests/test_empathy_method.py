@@ -131,11 +131,7 @@ def test_the_author_marks_a_note_heard_later_through_edit(bot: Bot, slack: FakeS
     eventually(lambda: len(w.notes()) == 1)
     [note] = w.notes()
     mine = w.open_modal(ids.MY_NOTES, "U0ANA")
-    pushed = len(slack.calls_to("views.push"))
-    bot.http.interactive(payloads.block_actions(
-        ids.NOTE_MENU, action_type="overflow", selected_option=f"edit:{note.id}", user="U0ANA",
-        view=payloads.modal_view(ids.NOTES_MODAL, private_metadata=mine["private_metadata"], view_id=mine["id"])))
-    edit = slack.wait_for("views.push", pushed + 1)[pushed].response["view"]
+    edit = w.open_note_editor("U0ANA", note.id, mine)
     assert {ids.BASIS_BLOCK, ids.HEARD_FROM_BLOCK} <= {b.get("block_id") for b in edit["blocks"]}
     bot.http.interactive(payloads.view_submission(ids.NOTE_EDIT_MODAL, {
         ids.NOTE_TEXT_BLOCK: {"value": note.text},

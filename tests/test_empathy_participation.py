@@ -132,11 +132,7 @@ def test_people_edit_and_delete_only_their_own_notes_and_the_facilitator_hides(b
     menu = next(b for b in mine["blocks"] if b.get("block_id") == f"note:{ana_note.id}")["accessory"]
     assert [o["value"] for o in menu["options"]] == [f"edit:{ana_note.id}", f"delete:{ana_note.id}"]
 
-    pushed = len(slack.calls_to("views.push"))
-    bot.http.interactive(payloads.block_actions(
-        ids.NOTE_MENU, action_type="overflow", selected_option=f"edit:{ana_note.id}", user="U0ANA",
-        view=payloads.modal_view(ids.NOTES_MODAL, private_metadata=mine["private_metadata"], view_id=mine["id"])))
-    edit = slack.wait_for("views.push", pushed + 1)[pushed].response["view"]
+    edit = w.open_note_editor("U0ANA", ana_note.id, mine)
     bot.http.interactive(payloads.view_submission(ids.NOTE_EDIT_MODAL, {ids.NOTE_TEXT_BLOCK: {"value": "typo note"}},
                                                   private_metadata=edit["private_metadata"], user="U0ANA"))
     eventually(lambda: w.notes()[0].text == "typo note")

@@ -146,6 +146,15 @@ class Workshop:
         call = self.slack.wait_for("views.open", opened + 1)[opened]
         return call.response["view"]
 
+    def open_note_editor(self, user: str, note_id: int, my_notes: dict[str, Any]) -> dict[str, Any]:
+        """*Edit* on a note's menu in the open *My notes* view; returns the edit form pushed on it."""
+        pushed = len(self.slack.calls_to("views.push"))
+        self.bot.http.interactive(payloads.block_actions(
+            ids.NOTE_MENU, action_type="overflow", selected_option=f"edit:{note_id}", user=user,
+            view=payloads.modal_view(ids.NOTES_MODAL, private_metadata=my_notes["private_metadata"],
+                                     view_id=my_notes["id"])))
+        return self.slack.wait_for("views.push", pushed + 1)[pushed].response["view"]
+
     def add_notes(self, user: str, text: str, quadrant: str | None = None, *, wait: bool = True,
                   basis: str | None = None, heard_from: str | None = None) -> Any:
         """Through the Add note form; `basis` heard/guess and `heard_from` as the person picks them."""
