@@ -20,7 +20,6 @@ comes out at or above what the burst measures for it.
 from __future__ import annotations
 
 import argparse
-import logging
 import tempfile
 import time
 from collections.abc import Callable
@@ -78,8 +77,7 @@ def main() -> None:
     prompts = Prompts()
     with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp:
         settings = make_settings(slack, log_level="INFO")
-        client = make_web_client(settings)
-        logging.getLogger("slack_sdk.web.base_client").setLevel(logging.INFO)
+        client = make_web_client(settings)  # as the bot's: slack_sdk's debug lines off at INFO
         engine = make_engine(f"sqlite:///{tmp}/floor.db")
         upgrade(engine)
         now = datetime.now(UTC)
@@ -118,6 +116,7 @@ def main() -> None:
             session = store.get_session(db, team_id="T1", session_id=session_id)
             db.expunge_all()
         notes = notes_read(0)
+        assert len(notes) == NOTES, f"{len(notes)} notes stored, not {NOTES}"
         ballot = ballot_view.build_ballot(prompts, session=session, notes=notes, ballot={}, page=1, per_note=3)
         note_modal = note_views.build_add_note_modal(prompts, session=session, quadrant="says")
         extra = {
