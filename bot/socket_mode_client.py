@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import time
 from logging import Logger
 from typing import Any
 
@@ -53,6 +54,7 @@ def hang_up(session: WebSocketApp | None) -> None:
 
 PING_INTERVAL = 10.0  # seconds between our pings (slack_sdk's default for this client)
 PING_TIMEOUT = 5.0  # seconds a pong may take before the connection counts as dead
+SESSION_START_GRACE = 3.0  # seconds a new connection may take to start before it counts as closed
 
 
 class HangUpClient(SocketModeClient):
@@ -61,8 +63,27 @@ class HangUpClient(SocketModeClient):
 
     def __init__(self, *, ping_timeout: float = PING_TIMEOUT, **kwargs: Any) -> None:
         self.ping_timeout = ping_timeout  # set first: the session thread starts in super().__init__
+        self._session_made_at = float("-inf")  # monotonic; when `connect()` made the current session
         super().__init__(**kwargs)
         self.on_error_listeners.append(self._abort)
+
+    def connect(self) -> None:
+        super().connect()
+        self._session_made_at = time.monotonic()
+
+    def _monitor_current_session(self) -> None:
+        """slack_sdk's monitor (every ping interval) reconnects when the session has no socket. A
+        session just made has none yet: the session thread opens it at its next poll, up to 0.5 s
+        later. A reconnect then closed the connection while it was opening, and an envelope Slack
+        sent on it meanwhile was never acked (seen in CI with a test's 0.5 s ping interval; with
+        the default 10 s, whenever the tick falls in a new session's first half second). So a
+        session not yet started and not yet torn down is left to start, for SESSION_START_GRACE
+        seconds; one that never starts is replaced after that, as before."""
+        session = self.current_session
+        if (session is not None and session.sock is None and not getattr(session, "has_done_teardown", True)
+                and time.monotonic() - self._session_made_at < SESSION_START_GRACE):
+            return
+        super()._monitor_current_session()
 
     @staticmethod
     def _abort(session: WebSocketApp, _error: Exception) -> None:

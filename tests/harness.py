@@ -28,7 +28,7 @@ from bot.scheduler import run_due_work
 from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.socket_mode import connect_socket_mode
-from bot.socket_mode_client import HangUpSocketModeHandler
+from bot.socket_mode_client import HangUpClient, HangUpSocketModeHandler
 from tests.slack_fake import FakeSlack, FakeSocketMode, SlackHttpClient
 
 SIGNING_SECRET = "8f742231b10e8888abcd99aa0c8e85a5"  # shaped like Slack's
@@ -99,6 +99,12 @@ class Bot:
         self._socket_handler = connect_socket_mode(self.app, APP_TOKEN, **ping)
         self.socket.wait_connected()
         return self.socket
+
+    @property
+    def socket_client(self) -> HangUpClient:
+        """The Socket Mode client `connect_socket_mode` made (after it was called)."""
+        assert self._socket_handler is not None, "connect_socket_mode() first"
+        return self._socket_handler.client  # type: ignore[return-value]
 
     def install(self, team_id: str, **grant: str) -> str:
         """Install the app in `team_id` as a person does: open `/slack/install` (its state cookie),

@@ -104,6 +104,22 @@ def test_an_app_token_slack_refuses_is_explained_before_connecting(
         socket.stop()
 
 
+def test_a_connection_still_opening_is_left_to_open(bot: Bot) -> None:
+    """slack_sdk's monitor reconnects, on its tick, a session without a socket. One made a moment
+    ago has none yet (its thread opens it at its next poll, up to 0.5 s later): replacing it
+    closed the connection while it opened, and the envelope Slack sent on it was never acked."""
+    socket = bot.connect_socket_mode()
+    _help_is_answered(socket)
+    client = bot.socket_client
+    client.connect()  # as a reconnect does: a new session, whose socket is not open yet
+    opening = client.current_session
+    client._monitor_current_session()  # the monitor's tick, at that moment
+    assert client.current_session is opening
+    socket.wait_connected(count=2)
+    _help_is_answered(socket)
+    assert socket.connection_count == 2
+
+
 def test_a_connection_that_falls_silent_is_replaced_after_a_missed_pong(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
