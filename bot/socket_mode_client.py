@@ -68,8 +68,8 @@ class HangUpClient(SocketModeClient):
         self.on_error_listeners.append(self._abort)
 
     def connect(self) -> None:
+        self._session_made_at = time.monotonic()  # first: the monitor may tick as the session appears
         super().connect()
-        self._session_made_at = time.monotonic()
 
     def _monitor_current_session(self) -> None:
         """slack_sdk's monitor (every ping interval) reconnects when the session has no socket. A
